@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The `haven` command: loads the TypeScript sources through tsx, then runs the CLI.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../src/cli/main.ts');
+const code = await main(process.argv.slice(2));
+if (code !== 0) process.exitCode = code;
+else if (process.argv[2] !== 'start') process.exitCode = 0;

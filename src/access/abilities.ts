@@ -1,0 +1,112 @@
+import type { Actor } from './actor.ts';
+import { staffRoles, type Role } from './roles.ts';
+
+/**
+ * Who may do what, declared in one place. Every API route names one of these abilities and
+ * the route layer refuses any route that does not (see `api/plugins/abilities.ts`). An ability
+ * not listed here does not exist, and anything not granted is refused.
+ *
+ * Each ability reads like the policy text: the roles that hold it, and for record-level
+ * checks a rule about the record (`can(actor, 'users.update', user)`).
+ */
+export interface SchoolScoped {
+  readonly schoolId: string | null;
+}
+
+interface AbilityRule {
+  /** Shown in the permission matrix in docs/abilities.md. */
+  readonly description: string;
+  /** Anyone, signed in or not. */
+  readonly public?: true;
+  /** Roles holding the ability; `'signed-in'` for every signed-in user. */
+  readonly roles?: readonly Role[] | 'signed-in';
+  /** Record-level rule, checked once the record is loaded. */
+  readonly record?: (actor: Actor, record: SchoolScoped) => boolean;
+}
+
+const sameSchool = (actor: Actor, record: SchoolScoped): boolean =>
+  actor.roles.includes('trust-admin') ||
+  (actor.schoolId !== null && actor.schoolId === record.schoolId);
+
+const peopleManagers: readonly Role[] = ['head', 'technician', 'online-safety-lead', 'trust-admin'];
+const peopleReaders: readonly Role[] = [...peopleManagers, 'dsl', 'deputy-dsl'];
+const auditReaders: readonly Role[] = ['dsl', 'head', 'online-safety-lead', 'trust-admin'];
+
+export const abilityRules = {
+  'health.read': { description: 'See whether Haven is up', public: true },
+  'session.create': { description: 'Sign in', public: true },
+  'session.delete': { description: 'Sign out', roles: 'signed-in' },
+  'me.read': { description: 'See own account and abilities', roles: 'signed-in' },
+  'me.password.change': { description: 'Change own password', roles: 'signed-in' },
+  'schools.list': {
+    description: 'List the schools of the deployment (own school unless trust admin)',
+    roles: [...peopleReaders],
+  },
+  'schools.create': { description: 'Add a school to the trust', roles: ['trust-admin'] },
+  'users.list': {
+    description: 'List people in a school',
+    roles: peopleReaders,
+    record: sameSchool,
+  },
+  'users.read': {
+    description: "Read a person's account",
+    roles: peopleReaders,
+    record: sameSchool,
+  },
+  'users.create': { description: 'Add a person', roles: peopleManagers, record: sameSchool },
+  'users.update': {
+    description: "Change a person's details, roles, groups or lock",
+    roles: peopleManagers,
+    record: sameSchool,
+  },
+  'users.import': {
+    description: 'Import people from an MIS export (CSV)',
+    roles: peopleManagers,
+    record: sameSchool,
+  },
+  'groups.list': {
+    description: 'List groups and members',
+    roles: [...peopleReaders, ...staffRoles],
+  },
+  'groups.manage': {
+    description: 'Create groups and change membership',
+    roles: peopleManagers,
+    record: sameSchool,
+  },
+  'audit.read': { description: 'Read the audit log', roles: auditReaders, record: sameSchool },
+  'audit.verify': { description: "Check the audit log's hash chain", roles: auditReaders },
+} as const satisfies Record<string, AbilityRule>;
+
+export type Ability = keyof typeof abilityRules;
+
+export const abilityNames = Object.keys(abilityRules) as Ability[];
+
+export function isAbility(name: string): name is Ability {
+  return Object.hasOwn(abilityRules, name);
+}
+
+export function isPublicAbility(ability: Ability): boolean {
+  const rule: AbilityRule = abilityRules[ability];
+  return rule.public === true;
+}
+
+/**
+ * May this actor use this ability (on this record)? Unknown abilities, missing actors and
+ * abilities without a rule for the actor's roles are all refused.
+ */
+export function can(actor: Actor | null, ability: Ability, record?: SchoolScoped): boolean {
+  if (!isAbility(ability)) return false;
+  const rule: AbilityRule = abilityRules[ability];
+  if (rule.public) return true;
+  if (actor === null) return false;
+  const byRole =
+    rule.roles === 'signed-in' || (rule.roles ?? []).some((role) => actor.roles.includes(role));
+  if (!byRole) return false;
+  if (record !== undefined && rule.record) return rule.record(actor, record);
+  return true;
+}
+
+/** The abilities this actor holds (without a record): the UI builds its navigation from it. */
+export function abilitiesOf(actor: Actor): Ability[] {
+  return abilityNames.filter((ability) => !isPublicAbility(ability) && can(actor, ability));
+}

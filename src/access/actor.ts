@@ -1,0 +1,27 @@
+import type { Role } from './roles.ts';
+
+/** Who is asking: the signed-in user as the rest of Haven sees them. */
+export interface Actor {
+  readonly userId: string;
+  readonly username: string;
+  readonly displayName: string;
+  /** Null for a trust administrator, who spans every school. */
+  readonly schoolId: string | null;
+  readonly roles: readonly Role[];
+}
+
+/** Work done by Haven itself (start-up, demo set-up, imports from the command line). */
+export interface SystemActor {
+  readonly system: true;
+  readonly label: string;
+}
+
+export type AuditActor = Actor | SystemActor;
+
+export function systemActor(label: string): SystemActor {
+  return { system: true, label };
+}
+
+export function isSystemActor(actor: AuditActor): actor is SystemActor {
+  return 'system' in actor;
+}

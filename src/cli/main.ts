@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/load-config.ts';
+import { HavenError } from '../errors/haven-error.ts';
+import { DataFolderBusyError } from '../store/data-lock.ts';
+import { CliError } from './cli-context.ts';
+import { auditCommand } from './commands/audit-command.ts';
+import { initCommand } from './commands/init-command.ts';
+import { migrateCommand } from './commands/migrate-command.ts';
+import { startCommand } from './commands/start-command.ts';
+import { usersCommand } from './commands/users-command.ts';
+
+/** The `haven` command. Each sub-command lives in its own file under commands/. */
+export function buildProgram(): Command {
+  const program = new Command('haven')
+    .description('Haven: the online safety platform for schools')
+    .option('-c, --config <file>', 'configuration file (default: HAVEN_CONFIG or ./haven.yaml)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  startCommand(program);
+  initCommand(program);
+  migrateCommand(program);
+  usersCommand(program);
+  auditCommand(program);
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version print and exit 0; usage errors were printed by commander already.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`haven: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof ConfigError || error instanceof DataFolderBusyError) {
+      process.stderr.write(`haven: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof HavenError) {
+      const details = error.errors?.map((e) => `\n  - ${e.path}: ${e.message}`).join('') ?? '';
+      process.stderr.write(`haven: ${error.message}${details}\n`);
+      return 1;
+    }
+    process.stderr.write(
+      `haven: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return 1;
+  }
+}

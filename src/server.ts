@@ -1,0 +1,175 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { LoginThrottle } from './access/login-throttle.ts';
+import { buildApp } from './api/app.ts';
+import type { ApiDeps, ComponentHealth } from './api/deps.ts';
+import type { HavenConfig } from './config/config-schema.ts';
+import { maskConfig } from './config/load-config.ts';
+import { demoAccounts, setupDemoSchool } from './demo/demo-school.ts';
+import { demoPassword } from './access/passwords.ts';
+import {
+  DataFolderBusyError,
+  readDataLock,
+  removeDataLock,
+  writeDataLock,
+} from './store/data-lock.ts';
+import { migrateToLatest, openStore, type Store } from './store/database.ts';
+import { countSchools } from './store/school-repository.ts';
+
+/**
+ * The composition root: the only module that wires concrete pieces together.
+ * Order of start: open the store → migrate → demo school (on an empty database) → HTTP.
+ */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const webRoot = join(projectRoot, 'dist', 'web');
+
+export interface Output {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export const consoleOutput: Output = {
+  info: (message) => process.stdout.write(`${message}\n`),
+  warn: (message) => process.stderr.write(`${message}\n`),
+};
+
+function newestMtime(folder: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Build the web UI when it is missing or older than its sources, so `npm start` needs no extra step. */
+export async function ensureWebBuilt(output: Output): Promise<void> {
+  const sources = join(projectRoot, 'web');
+  const index = join(webRoot, 'index.html');
+  if (!existsSync(sources)) return;
+  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(sources)) return;
+  output.info('Building the web UI (first start or changed sources)…');
+  const { build } = await import('vite');
+  await build({ configFile: join(sources, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+export async function openMigratedStore(config: HavenConfig): Promise<Store> {
+  if (!config.databaseUrl) {
+    const lock = readDataLock(config.dataDir);
+    if (lock) throw new DataFolderBusyError(config.dataDir, lock);
+  }
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(store.db);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+export interface RunningHaven {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function apiDeps(config: HavenConfig, store: Store, extra: Partial<ApiDeps> = {}): ApiDeps {
+  return {
+    store,
+    clock: () => new Date(),
+    sessions: {
+      sessionHours: config.sessionHours,
+      maxFailures: config.login.maxFailures,
+      lockoutMinutes: config.login.lockoutMinutes,
+    },
+    throttle: new LoginThrottle(config.login.perAddressPerMinute),
+    secureCookies: config.publicUrl?.startsWith('https:') ?? false,
+    webRoot,
+    components: async (): Promise<Record<string, ComponentHealth>> => ({
+      ui: existsSync(join(webRoot, 'index.html'))
+        ? { ready: true }
+        : { ready: false, detail: 'the web UI has not been built (npm run build:web)' },
+    }),
+    logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+    ...extra,
+  };
+}
+
+/** `haven start`: one process with the API and UI (the proxy and DNS filter join it later). */
+export async function startHaven(
+  config: HavenConfig,
+  output: Output = consoleOutput,
+): Promise<RunningHaven> {
+  output.info(`Effective configuration: ${JSON.stringify(maskConfig(config))}`);
+  await ensureWebBuilt(output);
+  const store = await openMigratedStore(config);
+  let demoCreated = false;
+  if (config.demo && (await countSchools(store.db)) === 0) {
+    demoCreated = (await setupDemoSchool(store.db, new Date())).created;
+  }
+  const app = await buildApp(apiDeps(config, store));
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await store.close();
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      throw new Error(
+        `Port ${config.port} on ${config.host} is already in use: stop what uses it or set HAVEN_PORT.`,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (!config.databaseUrl) writeDataLock(config.dataDir, url);
+
+  output.info('');
+  output.info(
+    `Haven is running on ${store.kind === 'pglite' ? `the embedded database in ${store.location}` : `PostgreSQL at ${store.location}`}.`,
+  );
+  output.info(`  Web UI:  ${url}/`);
+  output.info(
+    `  API:     ${url}/api  (health: ${url}/api/health, OpenAPI: ${url}/api/openapi.json)`,
+  );
+  if (demoCreated || config.demo) {
+    const demo = await store.db
+      .selectFrom('schools')
+      .select('name')
+      .where('is_demo', '=', true)
+      .executeTakeFirst();
+    if (demo) {
+      output.info('');
+      output.info(
+        `Demo school "${demo.name}": sign in with any of these (password "${demoPassword}"):`,
+      );
+      for (const account of demoAccounts)
+        output.info(`  ${account.username.padEnd(10)} ${account.purpose}`);
+    }
+  }
+  output.info('');
+  output.info('Press Ctrl+C to stop.');
+
+  let closed = false;
+  return {
+    app,
+    store,
+    url,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await store.close();
+      if (!config.databaseUrl) removeDataLock(config.dataDir);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { migrations } from './index.ts';
+
+/**
+ * Released migrations are never edited: each file's checksum is pinned here. A schema change
+ * is a new migration appended to index.ts (and its checksum added below).
+ */
+const released: Record<string, string> = {
+  '0001-foundation.ts': '6bf7f99429196c223422c8df1d3b71f9636cf0ff356d74fe6fe2376f722de001',
+};
+
+const folder = import.meta.dirname;
+
+test('migrations are append-only: released files are unchanged', () => {
+  for (const [file, checksum] of Object.entries(released)) {
+    const actual = createHash('sha256')
+      .update(readFileSync(join(folder, file)))
+      .digest('hex');
+    assert.equal(actual, checksum, `${file} was edited after release: add a new migration instead`);
+  }
+});
+
+test('every migration file is registered, in order, and every registered one is pinned', () => {
+  const files = readdirSync(folder).filter(
+    (f) => /^\d{4}-.*\.ts$/.test(f) && !f.endsWith('.test.ts'),
+  );
+  assert.deepEqual(
+    files.map((f) => f.replace(/\.ts$/, '')),
+    Object.keys(migrations),
+  );
+  assert.deepEqual(Object.keys(migrations).sort(), Object.keys(migrations));
+  assert.deepEqual(files, Object.keys(released));
+});

@@ -1,0 +1,22 @@
+/**
+ * The pages of the app and the ability each needs. The navigation shows only the pages the
+ * signed-in user's abilities allow (the server refuses the rest anyway).
+ */
+export interface NavItem {
+  path: string;
+  label: string;
+  /** Needed ability, or null for every signed-in user. */
+  ability: string | null;
+}
+
+export const navigation: readonly NavItem[] = [
+  { path: '/', label: 'Home', ability: null },
+  { path: '/people', label: 'People', ability: 'users.list' },
+  { path: '/groups', label: 'Groups', ability: 'groups.list' },
+  { path: '/audit', label: 'Audit log', ability: 'audit.read' },
+  { path: '/account', label: 'My account', ability: null },
+];
+
+export function visibleNavigation(abilities: readonly string[]): NavItem[] {
+  return navigation.filter((item) => item.ability === null || abilities.includes(item.ability));
+}
