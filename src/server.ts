@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { LoginThrottle } from './access/login-throttle.ts';
+import { SnapshotCache } from './filtering/snapshot-loader.ts';
 import { buildApp } from './api/app.ts';
 import type { ApiDeps, ComponentHealth } from './api/deps.ts';
 import type { HavenConfig } from './config/config-schema.ts';
@@ -78,9 +79,11 @@ export interface RunningHaven {
 }
 
 export function apiDeps(config: HavenConfig, store: Store, extra: Partial<ApiDeps> = {}): ApiDeps {
+  const clock = (): Date => new Date();
   return {
     store,
-    clock: () => new Date(),
+    clock,
+    snapshots: new SnapshotCache(store.db, clock),
     sessions: {
       sessionHours: config.sessionHours,
       maxFailures: config.login.maxFailures,

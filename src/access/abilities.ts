@@ -31,6 +31,17 @@ const sameSchool = (actor: Actor, record: SchoolScoped): boolean =>
 const peopleManagers: readonly Role[] = ['head', 'technician', 'online-safety-lead', 'trust-admin'];
 const peopleReaders: readonly Role[] = [...peopleManagers, 'dsl', 'deputy-dsl'];
 const auditReaders: readonly Role[] = ['dsl', 'head', 'online-safety-lead', 'trust-admin'];
+const policyEditors: readonly Role[] = ['online-safety-lead', 'dsl', 'head', 'trust-admin'];
+const filterReaders: readonly Role[] = [
+  'technician',
+  'dsl',
+  'deputy-dsl',
+  'online-safety-lead',
+  'head',
+  'governor',
+  'chair-of-governors',
+  'trust-admin',
+];
 
 export const abilityRules = {
   'health.read': { description: 'See whether Haven is up', public: true },
@@ -71,6 +82,41 @@ export const abilityRules = {
   'groups.manage': {
     description: 'Create groups and change membership',
     roles: peopleManagers,
+    record: sameSchool,
+  },
+  'policy.read': {
+    description: "Read the school's policy versions, tables and review date",
+    roles: [...staffRoles, 'governor', 'chair-of-governors', 'parent', 'trust-admin'],
+    record: sameSchool,
+  },
+  'policy.edit': {
+    description: 'Draft a new policy version and edit a draft',
+    roles: policyEditors,
+    record: sameSchool,
+  },
+  'policy.approve': {
+    description: 'Approve a draft policy version (a named governor, with date and note)',
+    roles: ['governor', 'chair-of-governors'],
+    record: sameSchool,
+  },
+  'policy.activate': {
+    description: 'Make an approved version the one the filter enforces',
+    roles: ['online-safety-lead', 'head', 'trust-admin'],
+    record: sameSchool,
+  },
+  'lists.read': {
+    description: 'See the block lists, local entries and the filter change log',
+    roles: filterReaders,
+    record: sameSchool,
+  },
+  'lists.manage': {
+    description: "Add and remove the school's local allow and block entries",
+    roles: ['technician', 'online-safety-lead', 'dsl', 'trust-admin'],
+    record: sameSchool,
+  },
+  'decisions.test': {
+    description: 'Test how the filter decides a URL for a group at a time, and why',
+    roles: [...staffRoles, 'governor', 'chair-of-governors', 'trust-admin'],
     record: sameSchool,
   },
   'audit.read': { description: 'Read the audit log', roles: auditReaders, record: sameSchool },

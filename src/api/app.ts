@@ -10,8 +10,10 @@ import { abilities } from './plugins/abilities.ts';
 import type { AnyRoute } from './route.ts';
 import { registerRoutes } from './route.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { filteringRoutes } from './routes/filtering-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { peopleRoutes } from './routes/people-routes.ts';
+import { policyRoutes } from './routes/policy-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 
 /** Every API route, one list per area; the OpenAPI document is generated from it. */
@@ -20,6 +22,8 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...healthRoutes(deps),
     ...sessionRoutes(deps),
     ...peopleRoutes(deps),
+    ...policyRoutes(deps),
+    ...filteringRoutes(deps),
     ...auditRoutes(deps),
   ];
 }

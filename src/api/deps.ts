@@ -1,5 +1,6 @@
 import type { LoginThrottle } from '../access/login-throttle.ts';
 import type { SessionSettings } from '../access/sessions.ts';
+import type { SnapshotCache } from '../filtering/snapshot-loader.ts';
 import type { Store } from '../store/database.ts';
 
 export interface ComponentHealth {
@@ -11,6 +12,8 @@ export interface ComponentHealth {
 export interface ApiDeps {
   store: Store;
   clock: () => Date;
+  /** Compiled policy snapshots per school, shared with the filter; invalidated on change. */
+  snapshots: SnapshotCache;
   sessions: SessionSettings;
   throttle: LoginThrottle;
   /** True when Haven is reached over https, so cookies are marked Secure. */

@@ -68,10 +68,22 @@ export function openApiDocument(routes: readonly AnyRoute[]): JsonSchema {
         [status]:
           status === '204'
             ? { description: 'Done' }
-            : {
-                description: 'Success',
-                content: { 'application/json': { schema: schemaOf(route.response, 'output') } },
-              },
+            : route.produces
+              ? {
+                  description: 'The document',
+                  content: {
+                    [route.produces]: {
+                      schema:
+                        route.produces === 'application/pdf'
+                          ? { type: 'string', format: 'binary' }
+                          : { type: 'string' },
+                    },
+                  },
+                }
+              : {
+                  description: 'Success',
+                  content: { 'application/json': { schema: schemaOf(route.response, 'output') } },
+                },
         default: {
           description: 'A problem (RFC 9457) with a stable `code` from the error catalogue',
           content: {

@@ -41,6 +41,8 @@ export interface RouteDefinition<
   response: R;
   /** Success status; 200 unless given. */
   status?: 200 | 201 | 204;
+  /** A document instead of JSON: the handler sends it with `reply` and returns undefined. */
+  produces?: 'text/html' | 'application/pdf' | 'text/csv';
   handler: (ctx: RouteContext<z.output<B>, z.output<Q>, z.output<P>>) => Promise<z.input<R>>;
 }
 
@@ -56,6 +58,7 @@ export interface AnyRoute {
   params?: z.ZodType;
   response: z.ZodType;
   status?: 200 | 201 | 204;
+  produces?: 'text/html' | 'application/pdf' | 'text/csv';
   handler: (ctx: RouteContext<unknown, unknown, unknown>) => Promise<unknown>;
 }
 
@@ -123,6 +126,7 @@ export function registerRoutes(
           params: parsePart('params', route.params, request.params),
         };
         const result = await route.handler(ctx);
+        if (route.produces) return reply;
         if (checkResponses) {
           const checked = route.response.safeParse(result);
           if (!checked.success) {

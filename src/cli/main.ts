@@ -4,8 +4,12 @@ import { HavenError } from '../errors/haven-error.ts';
 import { DataFolderBusyError } from '../store/data-lock.ts';
 import { CliError } from './cli-context.ts';
 import { auditCommand } from './commands/audit-command.ts';
+import { benchCommand } from './commands/bench-command.ts';
+import { decideCommands } from './commands/decide-commands.ts';
 import { initCommand } from './commands/init-command.ts';
+import { listsCommand } from './commands/lists-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
+import { policyCommand } from './commands/policy-command.ts';
 import { startCommand } from './commands/start-command.ts';
 import { usersCommand } from './commands/users-command.ts';
 
@@ -20,6 +24,10 @@ export function buildProgram(): Command {
   initCommand(program);
   migrateCommand(program);
   usersCommand(program);
+  listsCommand(program);
+  policyCommand(program);
+  decideCommands(program);
+  benchCommand(program);
   auditCommand(program);
   for (const command of program.commands) {
     command.exitOverride();

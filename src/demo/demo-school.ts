@@ -4,6 +4,8 @@ import { demoPassword } from '../access/passwords.ts';
 import type { Role } from '../access/roles.ts';
 import { createPerson } from '../school/people.ts';
 import { createSchool } from '../school/schools.ts';
+import { adoptFirstPolicy } from '../filtering/policy-versions.ts';
+import { demoSchoolPolicy } from '../policy/templates/index.ts';
 import { findSchoolBySlug } from '../store/school-repository.ts';
 import type { Database, School } from '../store/schema.ts';
 
@@ -97,8 +99,9 @@ export async function setupDemoSchool(
     actor,
     now,
   });
+  const people = new Map<string, string>();
   for (const account of demoAccounts) {
-    await createPerson(
+    const person = await createPerson(
       db,
       {
         schoolId: school.id,
@@ -113,6 +116,22 @@ export async function setupDemoSchool(
       },
       { actor, now },
     );
+    people.set(account.username, person.id);
   }
+  const governorId = people.get('governor');
+  const nextReview = new Date(now.getTime() + 365 * 86_400_000).toISOString().slice(0, 10);
+  await adoptFirstPolicy(
+    db,
+    {
+      schoolId: school.id,
+      document: demoSchoolPolicy(),
+      changeNote: 'The Roundwood template, as the demo school adopted it.',
+      approval: governorId
+        ? { governorId, note: 'Approved for the demo school (Roundwood template).' }
+        : null,
+      nextReview,
+    },
+    { actor, now },
+  );
   return { school, created: true };
 }

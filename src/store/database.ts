@@ -25,6 +25,9 @@ export interface OpenStoreOptions {
 
 // bigint (int8) columns come back as strings; counts and sequence numbers fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => value);
+// Calendar dates (review dates, term dates) stay `YYYY-MM-DD` strings: no time zone to shift them.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+const pgliteParsers = { 1082: (value: string) => value };
 
 export function maskDatabaseUrl(url: string): string {
   try {
@@ -57,7 +60,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   }
   const folder = pgliteFolder(options.dataDir);
   mkdirSync(folder, { recursive: true });
-  const pglite = await PGlite.create(folder);
+  const pglite = await PGlite.create(folder, { parsers: pgliteParsers });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,

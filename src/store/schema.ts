@@ -73,6 +73,79 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export type PolicyStatus = 'draft' | 'approved' | 'active' | 'superseded' | 'withdrawn';
+
+export interface PolicyVersionTable {
+  id: Generated<string>;
+  school_id: string;
+  number: number;
+  status: PolicyStatus;
+  title: string;
+  /** The policy document (see policy/document/policy-schema.ts), as validated JSON. */
+  document: Json<unknown>;
+  change_note: string | null;
+  based_on: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  approval_note: string | null;
+  activated_by: string | null;
+  activated_at: Timestamp | null;
+  /** `YYYY-MM-DD`. */
+  next_review: ColumnType<string | null, string | null, string | null>;
+}
+
+export interface BlockListTable {
+  id: Generated<string>;
+  /** Stable name of the list, e.g. `ut1/gambling`: a new import of the same name replaces it. */
+  name: string;
+  source: string;
+  source_category: string | null;
+  /** Haven category id. */
+  category: string;
+  format: string;
+  host_entries: number;
+  url_entries: number;
+  allow_entries: number;
+  bad_lines: number;
+  /** gzip of the normalised entries, one per line (see filtering/list-content.ts). */
+  content: Buffer;
+  checksum: string;
+  origin: string;
+  licence: string | null;
+  imported_at: Timestamp;
+  imported_by: string;
+  active: boolean;
+}
+
+export interface LocalEntryTable {
+  id: Generated<string>;
+  school_id: string;
+  action: 'allow' | 'block';
+  /** A host (covering its subdomains) or a `host/path` URL prefix. */
+  target: string;
+  groups: ColumnType<string[], string[] | undefined, string[]>;
+  category: string | null;
+  reason: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  removed_by: string | null;
+  removed_at: Timestamp | null;
+}
+
+export interface FilterChangeTable {
+  id: Generated<string>;
+  school_id: string | null;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_label: string;
+  kind: string;
+  summary: string;
+  detail: Json<Record<string, unknown>>;
+}
+
 export interface Database {
   schools: SchoolTable;
   users: UserTable;
@@ -80,6 +153,10 @@ export interface Database {
   group_members: GroupMemberTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;
+  policy_versions: PolicyVersionTable;
+  block_lists: BlockListTable;
+  local_entries: LocalEntryTable;
+  filter_changes: FilterChangeTable;
 }
 
 export type School = Selectable<SchoolTable>;
@@ -89,3 +166,7 @@ export type UserUpdate = Updateable<UserTable>;
 export type Group = Selectable<GroupTable>;
 export type Session = Selectable<SessionTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type PolicyVersion = Selectable<PolicyVersionTable>;
+export type BlockList = Selectable<BlockListTable>;
+export type LocalEntryRow = Selectable<LocalEntryTable>;
+export type FilterChange = Selectable<FilterChangeTable>;

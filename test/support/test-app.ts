@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { LoginThrottle } from '../../src/access/login-throttle.ts';
 import { buildApp } from '../../src/api/app.ts';
 import type { ApiDeps } from '../../src/api/deps.ts';
+import { SnapshotCache } from '../../src/filtering/snapshot-loader.ts';
 import type { Store } from '../../src/store/database.ts';
 
 export interface SignedInClient {
@@ -19,9 +20,11 @@ export async function testApp(
   store: Store,
   overrides: Partial<ApiDeps> = {},
 ): Promise<FastifyInstance> {
+  const clock = overrides.clock ?? (() => new Date());
   return buildApp({
     store,
-    clock: () => new Date(),
+    clock,
+    snapshots: new SnapshotCache(store.db, clock),
     sessions: { sessionHours: 12, maxFailures: 5, lockoutMinutes: 15 },
     throttle: new LoginThrottle(1000),
     secureCookies: false,

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as foundation from './0001-foundation.ts';
+import * as filtering from './0002-filtering.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -8,6 +9,7 @@ import * as foundation from './0001-foundation.ts';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
+  '0002-filtering': filtering,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -11,6 +11,7 @@ import { migrations } from './index.ts';
  */
 const released: Record<string, string> = {
   '0001-foundation.ts': '6bf7f99429196c223422c8df1d3b71f9636cf0ff356d74fe6fe2376f722de001',
+  '0002-filtering.ts': '19e7f85f3d771076d1f25c0dc2ef87b3999194a195470a83c79cdaab2a48810c',
 };
 
 const folder = import.meta.dirname;
