@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load-config.ts';
 import { HavenError } from '../errors/haven-error.ts';
 import { DataFolderBusyError } from '../store/data-lock.ts';
+import { canForward, forwardToRunningHaven, serveAdminSocket } from './admin-socket.ts';
 import { CliError } from './cli-context.ts';
+import { err, io, out, runWithIo, type CliIo } from './cli-io.ts';
 import { auditCommand } from './commands/audit-command.ts';
 import { benchCommand } from './commands/bench-command.ts';
 import { decideCommands } from './commands/decide-commands.ts';
@@ -18,9 +20,13 @@ export function buildProgram(): Command {
   const program = new Command('haven')
     .description('Haven: the online safety platform for schools')
     .option('-c, --config <file>', 'configuration file (default: HAVEN_CONFIG or ./haven.yaml)')
+    .configureOutput({ writeOut: (text) => out(text), writeErr: (text) => err(text) })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  startCommand(program);
+  startCommand(program, async ({ config, store }) => {
+    if (config.databaseUrl) return null;
+    return serveAdminSocket({ dataDir: config.dataDir, config, store, run: runForwarded });
+  });
   initCommand(program);
   migrateCommand(program);
   usersCommand(program);
@@ -46,22 +52,31 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Help and version print and exit 0; usage errors were printed by commander already.
       return error.exitCode === 0 ? 0 : 2;
     }
+    if (error instanceof DataFolderBusyError && !io().running && canForward(error.dataDir)) {
+      // Haven is running on this data folder: run the command inside it.
+      return forwardToRunningHaven(error.dataDir, argv);
+    }
     if (error instanceof CliError) {
-      process.stderr.write(`haven: ${error.message}\n`);
+      err(`haven: ${error.message}\n`);
       return error.exitCode;
     }
     if (error instanceof ConfigError || error instanceof DataFolderBusyError) {
-      process.stderr.write(`haven: ${error.message}\n`);
+      err(`haven: ${error.message}\n`);
       return 1;
     }
     if (error instanceof HavenError) {
       const details = error.errors?.map((e) => `\n  - ${e.path}: ${e.message}`).join('') ?? '';
-      process.stderr.write(`haven: ${error.message}${details}\n`);
+      err(`haven: ${error.message}${details}\n`);
       return 1;
     }
-    process.stderr.write(
+    err(
       `haven: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     return 1;
   }
+}
+
+/** A command forwarded from another `haven` process (admin-socket.ts). */
+function runForwarded(argv: string[], forwardedIo: CliIo): Promise<number> {
+  return runWithIo(forwardedIo, () => main(argv));
 }

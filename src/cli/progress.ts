@@ -1,3 +1,5 @@
+import { err, io } from './cli-io.ts';
+
 /**
  * A one-line progress bar on a terminal (stderr); silent when stderr is not a terminal, so logs
  * and pipes stay clean.
@@ -9,10 +11,10 @@ export class ProgressBar {
   #done = 0;
   #lastDraw = 0;
 
-  constructor(label: string, total: number, stream: NodeJS.WriteStream = process.stderr) {
+  constructor(label: string, total: number) {
     this.#label = label;
     this.#total = Math.max(1, total);
-    this.#enabled = stream.isTTY === true;
+    this.#enabled = io().stderrIsTTY;
   }
 
   advance(amount: number): void {
@@ -29,7 +31,7 @@ export class ProgressBar {
     const width = 30;
     const filled = Math.round(fraction * width);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    process.stderr.write(
+    err(
       `\r${this.#label.padEnd(28).slice(0, 28)} ${bar} ${String(Math.round(fraction * 100)).padStart(3)}%`,
     );
   }
@@ -38,6 +40,6 @@ export class ProgressBar {
     if (!this.#enabled) return;
     this.#done = this.#total;
     this.#draw();
-    process.stderr.write('\n');
+    err('\n');
   }
 }

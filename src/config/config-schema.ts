@@ -69,6 +69,145 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    proxyHost: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe(
+        'Address the forward proxy listens on; 0.0.0.0 to serve the school network (HAVEN_PROXY_HOST).',
+      ),
+    dnsHost: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe(
+        'Address the DNS filter listens on; 0.0.0.0 to serve the school network (HAVEN_DNS_HOST).',
+      ),
+    filter: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe('Run the proxy and DNS filter inside `haven start`.'),
+        clients: z
+          .array(
+            z
+              .object({
+                cidr: z
+                  .string()
+                  .regex(
+                    /^[0-9a-fA-F.:]+\/\d{1,3}$/,
+                    'write an address range such as 10.0.20.0/24',
+                  ),
+                school: z
+                  .string()
+                  .min(1)
+                  .optional()
+                  .describe('School id (slug); default: the only school.'),
+                deviceClass: z
+                  .string()
+                  .min(1)
+                  .optional()
+                  .describe('A device class of the mobile technologies table, e.g. pupil-owned.'),
+                group: z
+                  .string()
+                  .min(1)
+                  .optional()
+                  .describe(
+                    'Group for unidentified devices in this range, e.g. ks2 for a Year 5 class set.',
+                  ),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe(
+            'Client address ranges: which school, device class and group a device belongs to.',
+          ),
+        authCacheSeconds: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .max(3600)
+          .default(300)
+          .describe('How long a proxy sign-in (Proxy-Authorization) is remembered.'),
+        signInHours: z.coerce
+          .number()
+          .positive()
+          .max(24)
+          .default(8)
+          .describe('How long a captive sign-in ties a device address to a person.'),
+        dnsUpstreams: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^[0-9a-fA-F.:\[\]]+(:\d+)?$/,
+                'write an address such as 192.0.2.53 or 192.0.2.53:53',
+              ),
+          )
+          .default([])
+          .describe(
+            'Upstream resolvers for the DNS filter (default: the nameservers of /etc/resolv.conf).',
+          ),
+        dnsBlockAnswer: z
+          .enum(['nxdomain', 'block-page'])
+          .default('nxdomain')
+          .describe(
+            'How the DNS filter answers a blocked name: NXDOMAIN, or the block page address.',
+          ),
+        blockPageAddress: z
+          .string()
+          .regex(/^[0-9.]+$/, 'write an IPv4 address')
+          .optional()
+          .describe('IPv4 address of the block page server, for dnsBlockAnswer: block-page.'),
+      })
+      .strict()
+      .prefault({}),
+    lists: z
+      .object({
+        sources: z
+          .array(
+            z
+              .object({
+                name: z
+                  .string()
+                  .regex(
+                    /^[a-z0-9][a-z0-9._-]*$/,
+                    'use lower-case letters, digits, dots and dashes, e.g. ut1',
+                  ),
+                url: z.url({
+                  error: 'write the full download address, e.g. https://…/blacklists.tar.gz',
+                }),
+                kind: z
+                  .enum(['squidguard-tarball', 'file'])
+                  .describe('A tar(.gz) of a squidGuard/UT1 tree, or one list file.'),
+                format: z.enum(['domains', 'urls', 'hosts', 'adblock']).optional(),
+                category: z
+                  .string()
+                  .min(1)
+                  .optional()
+                  .describe('Haven category of a single-file list.'),
+                sha256: z
+                  .string()
+                  .regex(/^[0-9a-f]{64}$/i, 'a sha256 is 64 hex digits')
+                  .optional()
+                  .describe('Expected checksum of the download (pins one version).'),
+                checksumUrl: z
+                  .url()
+                  .optional()
+                  .describe('Where the publisher puts the checksum (md5, sha256 or sha512 hex).'),
+                licence: z
+                  .string()
+                  .optional()
+                  .describe('Licence and attribution to keep with the list.'),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe('Block lists that `haven lists update` downloads.'),
+      })
+      .strict()
+      .prefault({}),
     demo: z
       .boolean()
       .default(true)
@@ -87,6 +226,8 @@ export const environmentKeys: Readonly<Record<string, string>> = {
   HAVEN_PORT: 'port',
   HAVEN_PROXY_PORT: 'proxyPort',
   HAVEN_DNS_PORT: 'dnsPort',
+  HAVEN_PROXY_HOST: 'proxyHost',
+  HAVEN_DNS_HOST: 'dnsHost',
   HAVEN_DATA: 'dataDir',
   DATABASE_URL: 'databaseUrl',
   HAVEN_PUBLIC_URL: 'publicUrl',

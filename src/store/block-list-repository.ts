@@ -117,7 +117,16 @@ export async function rollBackBlockList(
   const history = await listBlockListHistory(db, name);
   const current = history.find((h) => h.active);
   const previous = history.find((h) => !h.active);
-  if (!current || !previous) return undefined;
+  if (!current) return undefined;
+  if (!previous) {
+    // A list that had no earlier version is taken out altogether.
+    await db
+      .updateTable('block_lists')
+      .set({ active: false })
+      .where('id', '=', current.id)
+      .execute();
+    return undefined;
+  }
   await db.updateTable('block_lists').set({ active: false }).where('id', '=', current.id).execute();
   await db.updateTable('block_lists').set({ active: true }).where('id', '=', previous.id).execute();
   return { ...previous, active: true };

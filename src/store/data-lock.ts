@@ -53,6 +53,7 @@ export function removeDataLock(dataDir: string): void {
 }
 
 export class DataFolderBusyError extends Error {
+  readonly dataDir: string;
   constructor(dataDir: string, lock: DataLock) {
     super(
       `Haven is running (process ${lock.pid}, ${lock.url}) and holds the embedded database in ${resolve(dataDir)}.\n` +
@@ -60,5 +61,6 @@ export class DataFolderBusyError extends Error {
         'use the web UI or API instead, or point both at a PostgreSQL server with DATABASE_URL.',
     );
     this.name = 'DataFolderBusyError';
+    this.dataDir = dataDir;
   }
 }

@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
+import { runCli } from '../support/run-cli.ts';
 import { startHavenProcess, type HavenProcess } from '../support/haven-process.ts';
 import { projectRoot } from '../support/test-databases.ts';
 
@@ -102,6 +103,23 @@ describe('signing in through the browser (haven start + Chromium)', () => {
     await page.goto(`${haven.url}/audit`);
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
     await page.close();
+  });
+
+  test('haven commands on the same data folder run inside the running Haven', async () => {
+    const csv = join(haven.dataDir, 'new-pupils.csv');
+    writeFileSync(csv, 'name,username,year group\nNew Pupil,newpupil,Year 4\n');
+    const env = { HAVEN_DATA: haven.dataDir, DATABASE_URL: '' };
+    const imported = await runCli(['users', 'import', csv], env);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /1 created/);
+    const classify = await runCli(['classify', '--group', 'ks2'], env, 'example.test\n');
+    assert.equal(classify.code, 0, classify.stderr);
+    assert.match(classify.stdout, /^example\.test\tallow\t/);
+    const verify = await runCli(['audit', 'verify'], env);
+    assert.match(verify.stdout, /intact/);
+    const refused = await runCli(['users', 'import', join(haven.dataDir, 'missing.csv')], env);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /no such file/);
   });
 
   test('keyboard: the skip link comes first and leads to the main content', async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { verifyAuditChain } from '../../store/audit-repository.ts';
 import { CliError, configFor, withStore, type GlobalOptions } from '../cli-context.ts';
+import { out } from '../cli-io.ts';
 
 export function auditCommand(program: Command): void {
   const audit = program.command('audit').description('The tamper-evident audit log');
@@ -18,8 +19,6 @@ export function auditCommand(program: Command): void {
             `${result.entries} entries before it are intact. Keep a copy of the database for investigation.`,
         );
       }
-      process.stdout.write(
-        `The audit log is intact: ${result.entries} entries, every hash matches.\n`,
-      );
+      out(`The audit log is intact: ${result.entries} entries, every hash matches.\n`);
     });
 }

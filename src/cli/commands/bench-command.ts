@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runEngineBench } from '../../bench/engine-bench.ts';
 import { CliError } from '../cli-context.ts';
+import { out } from '../cli-io.ts';
 
 function positive(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -27,12 +28,12 @@ export function benchCommand(program: Command): void {
       const domains = Math.round(positive(options.domains, 'domains', 1_000_000));
       const seconds = positive(options.seconds, 'seconds', 3);
       if (!options.json)
-        process.stdout.write(
+        out(
           `Engine benchmark: ${domains.toLocaleString('en-GB')} domains, ${seconds} s per phase…\n`,
         );
       const result = await runEngineBench({ domains, seconds });
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(result)}\n`);
+        out(`${JSON.stringify(result)}\n`);
         return;
       }
       const rows: [string, string, string][] = [
@@ -57,6 +58,6 @@ export function benchCommand(program: Command): void {
         ],
       ];
       for (const [label, value, target] of rows)
-        process.stdout.write(`${label.padEnd(38)} ${value.padStart(12)}  ${target}\n`);
+        out(`${label.padEnd(38)} ${value.padStart(12)}  ${target}\n`);
     });
 }

@@ -7,6 +7,7 @@ import type { Store } from '../../store/database.ts';
 import { findSchoolById, findSchoolBySlug, listSchools } from '../../store/school-repository.ts';
 import { findUserByUsername } from '../../store/user-repository.ts';
 import { CliError, configFor, withStore, type GlobalOptions } from '../cli-context.ts';
+import { out, io } from '../cli-io.ts';
 
 function parseAt(at: string | undefined): Date {
   if (at === undefined) return new Date();
@@ -75,19 +76,19 @@ export function decideCommands(program: Command): void {
         // A nominated group (e.g. safeguarding-checkers) is a set of staff: decide as staff in it.
         const kind = snapshot.snapshot.rules.groups.find((g) => g.id === options.group)?.kind;
         const groups = kind === 'nominated' ? ['staff', options.group] : [options.group];
-        const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-        let out = '';
+        const lines = createInterface({ input: io().stdin(), crlfDelay: Infinity });
+        let pending = '';
         for await (const raw of lines) {
           const input = raw.trim();
           if (input === '' || input.startsWith('#')) continue;
           const decision = decideForGroups(snapshot, groups, input, at);
-          out += `${input}\t${verdict(decision)}\t${decision.category ?? '-'}\t${decision.ruleId}\n`;
-          if (out.length > 65_536) {
-            process.stdout.write(out);
-            out = '';
+          pending += `${input}\t${verdict(decision)}\t${decision.category ?? '-'}\t${decision.ruleId}\n`;
+          if (pending.length > 65_536) {
+            out(pending);
+            pending = '';
           }
         }
-        process.stdout.write(out);
+        out(pending);
       });
     });
 
@@ -144,7 +145,7 @@ export function decideCommands(program: Command): void {
           ['At', `${local} (${school?.time_zone ?? 'Europe/London'})`],
           ['Policy', `version ${snapshot.policyVersion.number} of ${school?.name ?? 'the school'}`],
         ];
-        for (const [k, v] of rows) process.stdout.write(`${k.padEnd(16)} ${v}\n`);
+        for (const [k, v] of rows) out(`${k.padEnd(16)} ${v}\n`);
       });
     });
 }

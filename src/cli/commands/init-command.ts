@@ -9,6 +9,7 @@ import { demoAccounts, setupDemoSchool } from '../../demo/demo-school.ts';
 import { createPerson } from '../../school/people.ts';
 import { createSchool, schoolSlugPattern } from '../../school/schools.ts';
 import { CliError, configFor, withStore, type GlobalOptions } from '../cli-context.ts';
+import { out, cliPath } from '../cli-io.ts';
 
 const schoolFile = z
   .object({
@@ -94,7 +95,7 @@ export function initCommand(program: Command): void {
       if (options.demo) {
         await withStore(config, async (store) => {
           const { school, created } = await setupDemoSchool(store.db, new Date());
-          process.stdout.write(
+          out(
             `${created ? 'Set up' : 'Already there:'} ${school.name} with the accounts ${demoAccounts.map((a) => a.username).join(', ')} (password "haven-demo").\n`,
           );
         });
@@ -102,8 +103,9 @@ export function initCommand(program: Command): void {
       }
       let input: SchoolFile;
       if (options.file) {
-        if (!existsSync(options.file)) throw new CliError(`${options.file}: no such file.`);
-        const parsed = schoolFile.safeParse(parseYaml(readFileSync(options.file, 'utf8')));
+        if (!existsSync(cliPath(options.file)))
+          throw new CliError(`${options.file}: no such file.`);
+        const parsed = schoolFile.safeParse(parseYaml(readFileSync(cliPath(options.file), 'utf8')));
         if (!parsed.success) {
           throw new CliError(
             `${options.file} is not a valid school file:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`,
@@ -140,7 +142,7 @@ export function initCommand(program: Command): void {
             },
             { actor, now },
           );
-          process.stdout.write(
+          out(
             `Set up ${school.name} (${school.slug}); ${input.admin.username} can sign in as its administrator.\n`,
           );
         });

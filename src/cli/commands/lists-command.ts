@@ -13,7 +13,9 @@ import { LIST_FORMATS, type ListError, type ListFormat } from '../../policy/list
 import { mapUt1Category, parseUt1Usage } from '../../policy/lists/ut1-categories.ts';
 import { listActiveBlockLists } from '../../store/block-list-repository.ts';
 import { CliError, configFor, withStore, type GlobalOptions } from '../cli-context.ts';
+import { updateLists } from '../../filtering/list-update.ts';
 import { ProgressBar } from '../progress.ts';
+import { out, err, cliPath } from '../cli-io.ts';
 
 interface ImportOptions {
   category?: string;
@@ -44,11 +46,9 @@ function reportBadLine(maxShown: number): {
     onBadLine: (e) => {
       shown += 1;
       if (shown <= maxShown)
-        process.stderr.write(
-          `\r${e.file}:${e.line}: ${e.reason}: ${JSON.stringify(e.text.slice(0, 80))}\n`,
-        );
+        err(`\r${e.file}:${e.line}: ${e.reason}: ${JSON.stringify(e.text.slice(0, 80))}\n`);
       else if (shown === maxShown + 1)
-        process.stderr.write(`\r(more bad lines are not shown; raise --max-errors to see them)\n`);
+        err(`\r(more bad lines are not shown; raise --max-errors to see them)\n`);
     },
     count: () => shown,
   };
@@ -84,7 +84,7 @@ export function listsCommand(program: Command): void {
     .option('--licence <text>', 'licence and attribution to keep with the list')
     .option('--max-errors <n>', 'bad lines to print before going quiet', '50')
     .action(async (path: string, options: ImportOptions, command: Command) => {
-      const root = resolve(path);
+      const root = cliPath(path);
       if (!existsSync(root)) throw new CliError(`${path}: no such file or folder.`);
       if (options.format && !(formats as readonly string[]).includes(options.format)) {
         throw new CliError(
@@ -182,18 +182,52 @@ export function listsCommand(program: Command): void {
           bar.finish();
         }
       });
-      process.stdout.write(
-        `Imported ${results.length} list(s):\n${results.map(describe).join('\n')}\n`,
-      );
+      out(`Imported ${results.length} list(s):\n${results.map(describe).join('\n')}\n`);
       if (skipped.length > 0)
-        process.stdout.write(
+        out(
           `Notes (lists skipped, and anything to check):\n${skipped.map((s) => `  ${s}`).join('\n')}\n`,
         );
       if (bad.count() > 0)
-        process.stderr.write(
-          `${bad.count()} bad line(s) were skipped (listed above with file and line).\n`,
-        );
+        err(`${bad.count()} bad line(s) were skipped (listed above with file and line).\n`);
       if (results.length === 0) throw new CliError('Nothing was imported.');
+    });
+
+  lists
+    .command('update')
+    .description(
+      'Download the lists configured in lists.sources (haven.yaml), check each checksum, and swap them in; ' +
+        'if a source fails part-way, the lists it had already changed are rolled back',
+    )
+    .option('--source <name>', 'update only this source')
+    .action(async (options: { source?: string }, command: Command) => {
+      const config = configFor(command.optsWithGlobals<GlobalOptions>());
+      const sources = config.lists.sources.filter(
+        (s) => !options.source || s.name === options.source,
+      );
+      if (options.source && sources.length === 0)
+        throw new CliError(`No list source is called "${options.source}" in lists.sources.`);
+      const bad = reportBadLine(20);
+      const results = await withStore(config, (store) =>
+        updateLists(store.db, sources, {
+          actor: systemActor('cli'),
+          now: () => new Date(),
+          onBadLine: bad.onBadLine,
+        }),
+      );
+      let failed = 0;
+      for (const r of results) {
+        if (r.ok) {
+          out(`${r.source}: ${r.lists.length} list(s)\n${r.lists.map(describe).join('\n')}\n`);
+          for (const s of r.skipped) out(`  skipped ${s}\n`);
+        } else {
+          failed += 1;
+          err(
+            `${r.source}: FAILED: ${r.error ?? 'unknown error'}${r.rolledBack.length ? `; rolled back ${r.rolledBack.join(', ')}` : '; nothing was changed'}\n`,
+          );
+        }
+      }
+      if (failed > 0)
+        throw new CliError(`${failed} of ${results.length} source(s) failed (see above).`);
     });
 
   lists
@@ -203,11 +237,11 @@ export function listsCommand(program: Command): void {
       const config = configFor(command.optsWithGlobals<GlobalOptions>());
       const rows = await withStore(config, (store) => listActiveBlockLists(store.db));
       if (rows.length === 0) {
-        process.stdout.write('No block lists yet: import some with "haven lists import PATH".\n');
+        out('No block lists yet: import some with "haven lists import PATH".\n');
         return;
       }
       for (const row of rows) {
-        process.stdout.write(
+        out(
           `${row.name.padEnd(32)} ${row.category.padEnd(20)} ${String(row.host_entries + row.url_entries).padStart(9)} entries  ${new Date(row.imported_at).toISOString()}  by ${row.imported_by}\n`,
         );
       }
@@ -218,6 +252,6 @@ export function listsCommand(program: Command): void {
     .description("Haven's categories, with their legal status")
     .action(() => {
       for (const c of BUILT_IN_CATEGORIES)
-        process.stdout.write(`${c.id.padEnd(22)} ${c.legal.padEnd(13)} ${c.label}\n`);
+        out(`${c.id.padEnd(22)} ${c.legal.padEnd(13)} ${c.label}\n`);
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readDataLock, DataFolderBusyError } from '../../store/data-lock.ts';
 import { migrateToLatest, migrationStatus, openStore } from '../../store/database.ts';
 import { configFor, type GlobalOptions } from '../cli-context.ts';
+import { out } from '../cli-io.ts';
 
 export function migrateCommand(program: Command): void {
   program
@@ -21,16 +22,16 @@ export function migrateCommand(program: Command): void {
       try {
         if (!options.status) {
           const applied = await migrateToLatest(store.db);
-          process.stdout.write(
+          out(
             applied.length > 0
               ? `Applied ${applied.length} migration(s): ${applied.join(', ')}\n`
               : 'The database is up to date.\n',
           );
         }
         const status = await migrationStatus(store.db);
-        process.stdout.write(`Migrations on ${store.kind} (${store.location}):\n`);
+        out(`Migrations on ${store.kind} (${store.location}):\n`);
         for (const m of status) {
-          process.stdout.write(
+          out(
             `  ${m.executedAt ? 'applied' : 'pending'}  ${m.name}${m.executedAt ? `  ${m.executedAt.toISOString()}` : ''}\n`,
           );
         }

@@ -17,6 +17,7 @@ import type { Store } from '../../store/database.ts';
 import { findSchoolBySlug, listSchools } from '../../store/school-repository.ts';
 import type { PolicyVersion, School } from '../../store/schema.ts';
 import { CliError, configFor, withStore, type GlobalOptions } from '../cli-context.ts';
+import { out, err, cliPath } from '../cli-io.ts';
 
 async function pickSchool(store: Store, slug: string | undefined): Promise<School> {
   if (slug) {
@@ -62,8 +63,7 @@ export function policyCommand(program: Command): void {
     .command('templates')
     .description('The policy templates Haven ships (from two real school policies)')
     .action(() => {
-      for (const t of listTemplates())
-        process.stdout.write(`${t.id.padEnd(12)} ${t.school}: ${t.description}\n`);
+      for (const t of listTemplates()) out(`${t.id.padEnd(12)} ${t.school}: ${t.description}\n`);
     });
 
   policy
@@ -78,7 +78,7 @@ export function policyCommand(program: Command): void {
           const approved = v.approved_at
             ? `approved ${new Date(v.approved_at).toISOString().slice(0, 10)}`
             : 'not approved';
-          process.stdout.write(
+          out(
             `v${String(v.number).padEnd(4)} ${v.status.padEnd(11)} ${approved.padEnd(20)} review ${v.next_review ?? '-'}  ${v.title}\n`,
           );
         }
@@ -101,15 +101,13 @@ export function policyCommand(program: Command): void {
             throw new CliError(
               `There is no template "${options.template}" (see haven policy templates).`,
             );
-          process.stdout.write(readTemplate(options.template));
+          out(readTemplate(options.template));
           return;
         }
         const config = configFor(command.optsWithGlobals<GlobalOptions>());
         await withStore(config, async (store) => {
           const school = await pickSchool(store, options.school);
-          process.stdout.write(
-            stringifyPolicyYaml(documentOf(await pickVersion(store, school, options.version))),
-          );
+          out(stringifyPolicyYaml(documentOf(await pickVersion(store, school, options.version))));
         });
       },
     );
@@ -131,14 +129,13 @@ export function policyCommand(program: Command): void {
       ) => {
         if (!existsSync(file)) throw new CliError(`${file}: no such file.`);
         const parsed = parsePolicyYaml(readFileSync(file, 'utf8'), file);
-        for (const w of parsed.warnings)
-          process.stderr.write(`warning: ${formatPolicyProblems([w])}\n`);
+        for (const w of parsed.warnings) err(`warning: ${formatPolicyProblems([w])}\n`);
         if (!parsed.ok)
           throw new CliError(
             `${parsed.problems.length} problem(s); nothing was saved:\n${formatPolicyProblems(parsed.problems)}`,
           );
         if (options.check) {
-          process.stdout.write(`${file} is a valid policy.\n`);
+          out(`${file} is a valid policy.\n`);
           return;
         }
         const config = configFor(command.optsWithGlobals<GlobalOptions>());
@@ -156,11 +153,11 @@ export function policyCommand(program: Command): void {
             { actor: systemActor('cli'), now: new Date() },
           );
           const changes = active ? diffPolicies(documentOf(active), parsed.policy) : [];
-          process.stdout.write(
+          out(
             `Saved as draft version ${draft.number} of ${school.name}; a governor approves it in the app.\n`,
           );
           if (active)
-            process.stdout.write(
+            out(
               changes.length === 0
                 ? `No changes from version ${active.number}.\n`
                 : `Changes from version ${active.number}:\n${formatPolicyDiff(changes)}\n`,

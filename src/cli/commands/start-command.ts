@@ -1,8 +1,14 @@
 import type { Command } from 'commander';
+import type { Server } from 'node:net';
+import type { HavenConfig } from '../../config/config-schema.ts';
+import type { Store } from '../../store/database.ts';
 import { startHaven } from '../../server.ts';
 import { configFor, type GlobalOptions } from '../cli-context.ts';
 
-export function startCommand(program: Command): void {
+/** Called once Haven is up; may start the admin socket for forwarded commands. */
+export type OnStarted = (running: { config: HavenConfig; store: Store }) => Promise<Server | null>;
+
+export function startCommand(program: Command, onStarted?: OnStarted): void {
   program
     .command('start')
     .description(
@@ -18,9 +24,11 @@ export function startCommand(program: Command): void {
         host: options.host,
       });
       const haven = await startHaven(config);
+      const admin = onStarted ? await onStarted({ config, store: haven.store }) : null;
       await new Promise<void>((resolveStop) => {
         const stop = (signal: string): void => {
           process.stdout.write(`\n${signal}: stopping Haven…\n`);
+          admin?.close();
           void haven.close().then(resolveStop);
         };
         process.once('SIGINT', () => stop('SIGINT'));

@@ -5,6 +5,7 @@ import { HavenError } from '../../errors/haven-error.ts';
 import { importPeople, parsePeopleCsv } from '../../school/people-import.ts';
 import { findSchoolBySlug, listSchools } from '../../store/school-repository.ts';
 import { CliError, configFor, withStore, type GlobalOptions } from '../cli-context.ts';
+import { out, cliPath } from '../cli-io.ts';
 
 export function usersCommand(program: Command): void {
   const users = program.command('users').description('People: import from an MIS export');
@@ -20,8 +21,8 @@ export function usersCommand(program: Command): void {
       'the school to import into (its id, e.g. roundwood-demo); needed when there are several',
     )
     .action(async (file: string, options: { school?: string }, command: Command) => {
-      if (!existsSync(file)) throw new CliError(`${file}: no such file.`);
-      const parsed = parsePeopleCsv(readFileSync(file, 'utf8'));
+      if (!existsSync(cliPath(file))) throw new CliError(`${file}: no such file.`);
+      const parsed = parsePeopleCsv(readFileSync(cliPath(file), 'utf8'));
       if (!parsed.ok) {
         const lines = parsed.errors.map((e) => `  ${file}:${e.line}: ${e.message}`);
         throw new CliError(
@@ -57,7 +58,7 @@ export function usersCommand(program: Command): void {
             now: new Date(),
             source: file,
           });
-          process.stdout.write(
+          out(
             `Imported ${parsed.people.length} people into ${school.name}: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged.\n`,
           );
         } catch (error) {
