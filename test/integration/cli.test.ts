@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,6 +8,7 @@ import { openStore } from '../../src/store/database.ts';
 import { writeDataLock } from '../../src/store/data-lock.ts';
 import { testDatabases, freshStore, type TestStore } from '../support/test-databases.ts';
 import { runCli } from '../support/run-cli.ts';
+import { ut1Root } from '../support/blocklists.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'haven-cli-'));
 const goodCsv = join(scratch, 'pupils.csv');
@@ -135,6 +136,58 @@ for (const kind of testDatabases()) {
         async (db) => (await db.selectFrom('users').select('username').execute()).length,
       );
       assert.equal(afterCount, before);
+    });
+
+    test('lists import reports bad lines by file and line, and classify/explain use the result', async () => {
+      const list = join(scratch, 'my-gambling.txt');
+      writeFileSync(list, 'casino-one.test\nnot a domain!\ncasino-two.test\n');
+      const imported = await runCli(['lists', 'import', list, '--category', 'gambling'], env);
+      assert.equal(imported.code, 0, imported.stderr);
+      assert.match(imported.stdout, /my-gambling\.txt +→ gambling +2 hosts/);
+      assert.match(imported.stderr, /my-gambling\.txt:2: /);
+
+      const tree = join(scratch, `tree-${kind}`);
+      for (const category of ['drogue', 'educational_games']) {
+        cpSync(join(ut1Root, category), join(tree, category), { recursive: true });
+      }
+      const fromTree = await runCli(['lists', 'import', tree, '--source', 'ut1'], env);
+      assert.equal(fromTree.code, 0, fromTree.stderr);
+      assert.match(fromTree.stdout, /ut1\/drogue +→ drugs/);
+      assert.match(fromTree.stdout, /ut1\/educational_games +→ educational-games/);
+
+      const classified = await runCli(
+        ['classify', '--group', 'ks2', '--at', '2026-11-23T10:00:00Z'],
+        env,
+        'casino-one.test\nhttp://www.casino-two.test/page\nprimarygames.com\nexample.test\n',
+      );
+      assert.equal(classified.code, 0, classified.stderr);
+      assert.deepEqual(classified.stdout.trim().split('\n'), [
+        'casino-one.test\tblock\tgambling\tmatrix:gambling:ks2',
+        'http://www.casino-two.test/page\tblock\tgambling\tmatrix:gambling:ks2',
+        'primarygames.com\tallow\teducational-games\tmatrix:educational-games:ks2',
+        'example.test\tallow\t-\tdefault',
+      ]);
+      const unknownGroup = await runCli(['classify', '--group', 'year-99'], env, 'x.test\n');
+      assert.equal(unknownGroup.code, 1);
+      assert.match(unknownGroup.stderr, /no group "year-99"/);
+
+      const explained = await runCli(
+        [
+          'explain',
+          '--user',
+          'pupil',
+          '--url',
+          'http://casino-one.test/',
+          '--at',
+          '2026-11-23T10:00:00Z',
+        ],
+        env,
+      );
+      assert.equal(explained.code, 0, explained.stderr);
+      assert.match(explained.stdout, /Decision +BLOCK/);
+      assert.match(explained.stdout, /Rule +matrix:gambling:ks2/);
+      assert.match(explained.stdout, /Matched +host entry casino-one\.test in my-gambling\.txt/);
+      assert.match(explained.stdout, /Person +Pip Adeyemi \(pupil\); groups ks2/);
     });
 
     test('audit verify passes, then fails naming a row changed in the database', async () => {
