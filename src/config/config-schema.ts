@@ -141,7 +141,7 @@ export const configSchema = z
             z
               .string()
               .regex(
-                /^[0-9a-fA-F.:\[\]]+(:\d+)?$/,
+                /^[0-9a-fA-F.:[\]]+(:\d+)?$/,
                 'write an address such as 192.0.2.53 or 192.0.2.53:53',
               ),
           )

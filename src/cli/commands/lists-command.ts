@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { systemActor } from '../../access/actor.ts';
 import { findSquidGuardTree, readLines } from '../../filtering/list-files.ts';

@@ -127,8 +127,8 @@ export function policyCommand(program: Command): void {
         options: { note?: string; check?: boolean; school?: string },
         command: Command,
       ) => {
-        if (!existsSync(file)) throw new CliError(`${file}: no such file.`);
-        const parsed = parsePolicyYaml(readFileSync(file, 'utf8'), file);
+        if (!existsSync(cliPath(file))) throw new CliError(`${file}: no such file.`);
+        const parsed = parsePolicyYaml(readFileSync(cliPath(file), 'utf8'), file);
         for (const w of parsed.warnings) err(`warning: ${formatPolicyProblems([w])}\n`);
         if (!parsed.ok)
           throw new CliError(
