@@ -69,6 +69,8 @@ describe('signing in through the browser (haven start + Chromium)', () => {
       'Home',
       'People',
       'Groups',
+      'Policy',
+      'Filtering',
       'Audit log',
       'My account',
     ]);

@@ -3,10 +3,12 @@ import { api, ApiError, setCsrfToken, type Me } from './api.ts';
 import { visibleNavigation } from './navigation.ts';
 import { AccountPage } from './pages/account-page.tsx';
 import { AuditPage } from './pages/audit-page.tsx';
+import { FilteringPage } from './pages/filtering/filtering-page.tsx';
 import { GroupsPage } from './pages/groups-page.tsx';
 import { HomePage } from './pages/home-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { PeoplePage } from './pages/people-page.tsx';
+import { PolicyPage } from './pages/policy/policy-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { Link, useRouter } from './router.tsx';
 import { SessionContext, type SessionValue } from './session.tsx';
@@ -16,6 +18,12 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
     '/': { title: 'Home', ability: null, render: () => <HomePage /> },
     '/people': { title: 'People', ability: 'users.list', render: () => <PeoplePage /> },
     '/groups': { title: 'Groups', ability: 'groups.list', render: () => <GroupsPage /> },
+    '/policy': { title: 'Policy', ability: 'policy.read', render: () => <PolicyPage /> },
+    '/filtering': {
+      title: 'Filtering',
+      ability: 'decisions.test',
+      render: () => <FilteringPage />,
+    },
     '/audit': { title: 'Audit log', ability: 'audit.read', render: () => <AuditPage /> },
     '/account': { title: 'My account', ability: null, render: () => <AccountPage /> },
   };

@@ -13,6 +13,9 @@ export const navigation: readonly NavItem[] = [
   { path: '/', label: 'Home', ability: null },
   { path: '/people', label: 'People', ability: 'users.list' },
   { path: '/groups', label: 'Groups', ability: 'groups.list' },
+  { path: '/policy', label: 'Policy', ability: 'policy.read' },
+  // Staff may test a URL without seeing the lists; the page shows the lists to those with lists.read.
+  { path: '/filtering', label: 'Filtering', ability: 'decisions.test' },
   { path: '/audit', label: 'Audit log', ability: 'audit.read' },
   { path: '/account', label: 'My account', ability: null },
 ];

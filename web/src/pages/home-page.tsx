@@ -3,6 +3,7 @@ import { useLoad } from '../components/use-load.ts';
 import { roleLabel } from '../labels.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { PolicyStatusCard } from './policy/status-panel.tsx';
 
 /** National services any child in the UK can reach, day or night. */
 const helpForPupils = [
@@ -118,6 +119,7 @@ export function HomePage() {
         {me.school ? ` at ${me.school.name}` : ''}
       </p>
       <div className="cards">
+        {can('policy.read') ? <PolicyStatusCard /> : null}
         {can('users.list') ? <PeopleSummary /> : null}
         {can('audit.read') ? <RecentAudit /> : null}
         <section className="card" aria-labelledby="account-summary">
