@@ -98,7 +98,10 @@ function runCheck(): void {
     cwd: projectRoot,
   });
   if (result.status === 0) totals.passed += 1;
-  else totals.failed += 1;
+  else {
+    totals.failed += 1;
+    process.stdout.write('✖ check failed: type-check, lint, format or generated documents (see above)\n');
+  }
 }
 
 if (wanted('check')) runCheck();

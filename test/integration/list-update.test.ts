@@ -105,10 +105,7 @@ eachDatabase('haven lists update', (ctx) => {
     const changed = join(work, 'changed');
     cpSync(join(work, 'blacklists'), join(changed, 'blacklists'), { recursive: true });
     writeFileSync(join(changed, 'blacklists', 'gambling', 'domains'), 'only-one-casino.test\n');
-    writeFileSync(
-      join(changed, 'blacklists', 'vpn', 'urls'),
-      'this line makes the import fail\n',
-    );
+    writeFileSync(join(changed, 'blacklists', 'vpn', 'urls'), 'this line makes the import fail\n');
     execFileSync('tar', ['-czf', join(changed, 'b.tar.gz'), '-C', changed, 'blacklists']);
     const data = readFileSync(join(changed, 'b.tar.gz'));
     const [result] = await updateLists(
