@@ -100,7 +100,9 @@ function runCheck(): void {
   if (result.status === 0) totals.passed += 1;
   else {
     totals.failed += 1;
-    process.stdout.write('✖ check failed: type-check, lint, format or generated documents (see above)\n');
+    process.stdout.write(
+      '✖ check failed: type-check, lint, format or generated documents (see above)\n',
+    );
   }
 }
 
