@@ -3,6 +3,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Node processes Haven starts (benchmark children, proxy workers) load the sources the same way.
+const loader = import.meta.resolve('tsx');
+if (!(process.env.NODE_OPTIONS ?? '').includes(loader)) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import "${loader}"`.trim();
+}
 // A reader that stops early (`haven classify … | head`) is not an error.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { LoginThrottle } from './access/login-throttle.ts';
 import { SnapshotCache } from './filtering/snapshot-loader.ts';
+import { startFilterNode, type FilterNode } from './filter/node/filter-node.ts';
+import { startActivityMaintenance } from './activity/activity-maintenance.ts';
 import { buildApp } from './api/app.ts';
 import type { ApiDeps, ComponentHealth } from './api/deps.ts';
 import type { HavenConfig } from './config/config-schema.ts';
@@ -114,7 +116,27 @@ export async function startHaven(
   if (config.demo && (await countSchools(store.db)) === 0) {
     demoCreated = (await setupDemoSchool(store.db, new Date())).created;
   }
-  const app = await buildApp(apiDeps(config, store));
+  let filterNode: FilterNode | null = null;
+  const base = apiDeps(config, store);
+  const app = await buildApp({
+    ...base,
+    // The API decides with the filter node's snapshots when it runs: one compiled copy.
+    snapshots: {
+      school: (id) => (filterNode ? filterNode.snapshots.school(id) : base.snapshots.school(id)),
+      invalidateSchool: (id) => {
+        filterNode?.snapshots.invalidateSchool(id);
+        base.snapshots.invalidateSchool(id);
+      },
+    },
+    network: {
+      signInHours: config.filter.signInHours,
+      onDeviceChange: (ip) => filterNode?.identifier.forgetDevice(ip),
+    },
+    components: async () => ({
+      ...(await base.components()),
+      ...(filterNode?.filterComponents() ?? {}),
+    }),
+  });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -135,6 +157,24 @@ export async function startHaven(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   if (!config.databaseUrl) writeDataLock(config.dataDir, url);
+  const maintenance = startActivityMaintenance({ db: store.db });
+  if (config.filter.enabled) {
+    try {
+      filterNode = await startFilterNode({
+        config,
+        store,
+        enable: { proxy: true, dns: true, icap: false },
+        // Where the adapters listen goes in the banner below; warnings are shown as they come.
+        output: { info: () => undefined, warn: output.warn },
+      });
+    } catch (error) {
+      await maintenance.stop();
+      await app.close();
+      await store.close();
+      if (!config.databaseUrl) removeDataLock(config.dataDir);
+      throw error;
+    }
+  }
 
   output.info('');
   output.info(
@@ -144,6 +184,14 @@ export async function startHaven(
   output.info(
     `  API:     ${url}/api  (health: ${url}/api/health, OpenAPI: ${url}/api/openapi.json)`,
   );
+  const { proxy, dns } = filterNode?.listening ?? {};
+  if (proxy)
+    output.info(
+      `  Proxy:   ${proxy.host}:${proxy.port}  (set it as the browser's HTTP and HTTPS proxy)`,
+    );
+  if (dns)
+    output.info(`  DNS:     ${dns.host}:${dns.port}  (UDP and TCP; port 53 when run as a service)`);
+  if (filterNode) output.info(`  Policy:  ${filterNode.snapshots.status().detail}`);
   if (demoCreated || config.demo) {
     const demo = await store.db
       .selectFrom('schools')
@@ -170,6 +218,8 @@ export async function startHaven(
     close: async () => {
       if (closed) return;
       closed = true;
+      await maintenance.stop();
+      await filterNode?.close();
       await app.close();
       await store.close();
       if (!config.databaseUrl) removeDataLock(config.dataDir);

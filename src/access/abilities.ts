@@ -119,6 +119,25 @@ export const abilityRules = {
     roles: [...staffRoles, 'governor', 'chair-of-governors', 'trust-admin'],
     record: sameSchool,
   },
+  'network.sign-in': {
+    description: 'Sign a device in to the filter (captive sign-in with a Haven account)',
+    public: true,
+  },
+  'network.sign-out': { description: 'Sign this device out of the filter', public: true },
+  'network.sessions.read': {
+    description: 'See who is signed in to the filter on which device address',
+    roles: ['technician', 'online-safety-lead', 'dsl', 'trust-admin'],
+    record: sameSchool,
+  },
+  'block-requests.create': {
+    description: 'Ask from the block page for a site to be reviewed, or report a worry',
+    public: true,
+  },
+  'block-requests.read': {
+    description: 'Read the review requests and worries sent from the block page',
+    roles: ['dsl', 'deputy-dsl', 'online-safety-lead'],
+    record: sameSchool,
+  },
   'audit.read': { description: 'Read the audit log', roles: auditReaders, record: sameSchool },
   'audit.verify': { description: "Check the audit log's hash chain", roles: auditReaders },
 } as const satisfies Record<string, AbilityRule>;

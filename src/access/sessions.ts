@@ -51,10 +51,97 @@ export function actorOf(user: User): Actor {
   };
 }
 
+export type CredentialCheck =
+  | { ok: true; user: User }
+  | { ok: false; problem: 'bad-credentials' | 'disabled' }
+  | { ok: false; problem: 'locked'; retryAfterSeconds: number };
+
 /**
- * Sign in with username and password. Failures count towards a lockout; the response never
- * says whether the username exists.
+ * The one check of a username and password, for every way of signing in (the web app, a
+ * device's captive sign-in, proxy authentication). Failures count towards a lockout; the answer
+ * never says whether the username exists; the demo password works only in the demo school.
+ * A good password clears the failure count.
  */
+export async function checkCredentials(
+  db: Kysely<Database>,
+  credentials: { username: string; password: string },
+  deps: {
+    now: Date;
+    lockout: { maxFailures: number; lockoutMinutes: number };
+    /** Who records a lockout in the audit log, e.g. `sign-in`, `proxy-sign-in`. */
+    via: string;
+    detail?: Record<string, unknown>;
+    verify?: (storedHash: string | null, password: string) => Promise<boolean>;
+  },
+): Promise<CredentialCheck> {
+  const { now } = deps;
+  const verify = deps.verify ?? verifyPassword;
+  const user = await findUserByUsername(db, credentials.username.trim());
+  if (!user) {
+    await verify(null, credentials.password);
+    return { ok: false, problem: 'bad-credentials' };
+  }
+  if (user.locked_until && user.locked_until.getTime() > now.getTime()) {
+    return {
+      ok: false,
+      problem: 'locked',
+      retryAfterSeconds: Math.ceil((user.locked_until.getTime() - now.getTime()) / 1000),
+    };
+  }
+  let ok = await verify(user.password_hash, credentials.password);
+  if (ok && credentials.password === demoPassword) {
+    const school = user.school_id ? await findSchoolById(db, user.school_id) : undefined;
+    ok = school?.is_demo === true;
+  }
+  if (!ok) {
+    await db.transaction().execute(async (trx) => {
+      const failures = user.failed_logins + 1;
+      const lock = failures >= deps.lockout.maxFailures;
+      await updateUser(trx, user.id, {
+        failed_logins: lock ? 0 : failures,
+        locked_until: lock
+          ? new Date(now.getTime() + deps.lockout.lockoutMinutes * 60_000)
+          : user.locked_until,
+      });
+      if (lock) {
+        await audit(
+          trx,
+          { system: true, label: deps.via },
+          {
+            action: 'account.locked',
+            subjectType: 'user',
+            subjectId: user.id,
+            schoolId: user.school_id,
+            detail: { failures, minutes: deps.lockout.lockoutMinutes, ...deps.detail },
+          },
+          now,
+        );
+      }
+    });
+    return { ok: false, problem: 'bad-credentials' };
+  }
+  if (user.disabled) return { ok: false, problem: 'disabled' };
+  if (user.failed_logins !== 0 || user.locked_until !== null) {
+    await updateUser(db, user.id, { failed_logins: 0, locked_until: null });
+  }
+  return { ok: true, user };
+}
+
+/** The API's answer to a failed credential check. */
+export function credentialError(check: Exclude<CredentialCheck, { ok: true }>): HavenError {
+  if (check.problem === 'locked') {
+    return new HavenError(
+      'HAVEN_ACCOUNT_LOCKED',
+      `Too many failed sign-ins: this account is locked for ${Math.ceil(check.retryAfterSeconds / 60)} more minute(s).`,
+      { extra: { retryAfterSeconds: check.retryAfterSeconds } },
+    );
+  }
+  return new HavenError(
+    check.problem === 'disabled' ? 'HAVEN_ACCOUNT_DISABLED' : 'HAVEN_BAD_CREDENTIALS',
+  );
+}
+
+/** Sign in with username and password: a new cookie session. */
 export async function signIn(
   db: Kysely<Database>,
   request: SignInRequest,
@@ -71,61 +158,20 @@ export async function signIn(
       },
     );
   }
-  const user = await findUserByUsername(db, request.username.trim());
-  if (!user) {
-    await verifyPassword(null, request.password);
-    throw new HavenError('HAVEN_BAD_CREDENTIALS');
-  }
-  if (user.locked_until && user.locked_until.getTime() > now.getTime()) {
-    const retryAfterSeconds = Math.ceil((user.locked_until.getTime() - now.getTime()) / 1000);
-    throw new HavenError(
-      'HAVEN_ACCOUNT_LOCKED',
-      `Too many failed sign-ins: this account is locked for ${Math.ceil(retryAfterSeconds / 60)} more minute(s).`,
-      { extra: { retryAfterSeconds } },
-    );
-  }
-  let ok = await verifyPassword(user.password_hash, request.password);
-  if (ok && request.password === demoPassword) {
-    const school = user.school_id ? await findSchoolById(db, user.school_id) : undefined;
-    ok = school?.is_demo === true;
-  }
-  if (!ok) {
-    await db.transaction().execute(async (trx) => {
-      const failures = user.failed_logins + 1;
-      const lock = failures >= settings.maxFailures;
-      await updateUser(trx, user.id, {
-        failed_logins: lock ? 0 : failures,
-        locked_until: lock
-          ? new Date(now.getTime() + settings.lockoutMinutes * 60_000)
-          : user.locked_until,
-      });
-      if (lock) {
-        await audit(
-          trx,
-          { system: true, label: 'sign-in' },
-          {
-            action: 'account.locked',
-            subjectType: 'user',
-            subjectId: user.id,
-            schoolId: user.school_id,
-            detail: { failures, minutes: settings.lockoutMinutes, ip: request.ip },
-          },
-          now,
-        );
-      }
-    });
-    throw new HavenError('HAVEN_BAD_CREDENTIALS');
-  }
-  if (user.disabled) throw new HavenError('HAVEN_ACCOUNT_DISABLED');
+  const check = await checkCredentials(db, request, {
+    now,
+    lockout: settings,
+    via: 'sign-in',
+    detail: { ip: request.ip },
+  });
+  if (!check.ok) throw credentialError(check);
+  const user = check.user;
 
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + settings.sessionHours * 3_600_000);
   const actor = actorOf(user);
   await db.transaction().execute(async (trx) => {
-    if (user.failed_logins !== 0 || user.locked_until !== null) {
-      await updateUser(trx, user.id, { failed_logins: 0, locked_until: null });
-    }
     await insertSession(trx, {
       id: sessionIdOf(token),
       userId: user.id,

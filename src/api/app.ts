@@ -12,6 +12,7 @@ import { registerRoutes } from './route.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { filteringRoutes } from './routes/filtering-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { acceptFormPosts, networkRoutes } from './routes/network-routes.ts';
 import { peopleRoutes } from './routes/people-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
@@ -24,6 +25,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...peopleRoutes(deps),
     ...policyRoutes(deps),
     ...filteringRoutes(deps),
+    ...networkRoutes(deps),
     ...auditRoutes(deps),
   ];
 }
@@ -75,6 +77,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => {
     done(null, body);
   });
+  acceptFormPosts(app);
 
   await app.register(cookie);
   await app.register(abilities, deps);

@@ -1,7 +1,23 @@
 import type { LoginThrottle } from '../access/login-throttle.ts';
 import type { SessionSettings } from '../access/sessions.ts';
-import type { SnapshotCache } from '../filtering/snapshot-loader.ts';
+import type { SchoolSnapshot } from '../filtering/snapshot-loader.ts';
 import type { Store } from '../store/database.ts';
+
+/** Settings of the network routes, given by the composition root (`filter.*` config). */
+export interface NetworkSettings {
+  /** How long a captive sign-in lasts (`filter.signInHours`). */
+  signInHours: number;
+  /** Block page requests allowed from one address per minute. */
+  requestsPerMinute?: number;
+  /** Told when a device signs in or out, so a filter in this process forgets what it cached. */
+  onDeviceChange?: (clientIp: string) => void;
+}
+
+/** The compiled policy of each school (the filter node's store, or a cache without a filter). */
+export interface SnapshotProvider {
+  school(schoolId: string): Promise<SchoolSnapshot>;
+  invalidateSchool(schoolId: string): void;
+}
 
 export interface ComponentHealth {
   ready: boolean;
@@ -13,7 +29,7 @@ export interface ApiDeps {
   store: Store;
   clock: () => Date;
   /** Compiled policy snapshots per school, shared with the filter; invalidated on change. */
-  snapshots: SnapshotCache;
+  snapshots: SnapshotProvider;
   sessions: SessionSettings;
   throttle: LoginThrottle;
   /** True when Haven is reached over https, so cookies are marked Secure. */
@@ -22,6 +38,8 @@ export interface ApiDeps {
   webRoot: string | null;
   /** Readiness of the parts the API does not own (proxy, DNS, …). */
   components: () => Promise<Record<string, ComponentHealth>>;
+  /** Captive sign-in and block page settings (defaults: the config defaults). */
+  network?: NetworkSettings;
   /** Check responses against their schemas (on in tests). */
   checkResponses?: boolean;
   logger?: boolean | { level: string };

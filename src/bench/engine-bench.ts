@@ -339,7 +339,10 @@ function runChild(opts: EngineBenchOptions): Promise<EngineBenchResult> {
   const file = fileURLToPath(import.meta.url);
   // The child runs this TypeScript file: keep tsx loaded whether it came by --import (npm test)
   // or was registered by bin/haven.js.
-  const loader = process.execArgv.some((a) => a.includes('tsx')) ? [] : ['--import', 'tsx'];
+  const hasTsx =
+    process.execArgv.some((a) => a.includes('tsx')) ||
+    (process.env.NODE_OPTIONS ?? '').includes('tsx');
+  const loader = hasTsx ? [] : ['--import', 'tsx'];
   const args = [
     ...process.execArgv,
     ...loader,

@@ -5,9 +5,11 @@ import { DataFolderBusyError } from '../store/data-lock.ts';
 import { canForward, forwardToRunningHaven, serveAdminSocket } from './admin-socket.ts';
 import { CliError } from './cli-context.ts';
 import { err, io, out, runWithIo, type CliIo } from './cli-io.ts';
+import { activityCommand } from './commands/activity-command.ts';
 import { auditCommand } from './commands/audit-command.ts';
 import { benchCommand } from './commands/bench-command.ts';
 import { decideCommands } from './commands/decide-commands.ts';
+import { filterCommand } from './commands/filter-command.ts';
 import { initCommand } from './commands/init-command.ts';
 import { listsCommand } from './commands/lists-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
@@ -27,12 +29,14 @@ export function buildProgram(): Command {
     if (config.databaseUrl) return null;
     return serveAdminSocket({ dataDir: config.dataDir, config, store, run: runForwarded });
   });
+  filterCommand(program);
   initCommand(program);
   migrateCommand(program);
   usersCommand(program);
   listsCommand(program);
   policyCommand(program);
   decideCommands(program);
+  activityCommand(program);
   benchCommand(program);
   auditCommand(program);
   for (const command of program.commands) {

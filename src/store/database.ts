@@ -46,9 +46,18 @@ export function pgliteFolder(dataDir: string): string {
 /** Open the database: PostgreSQL when a URL is given, otherwise PGlite in the data folder. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: 10_000,
+    });
     pool.on('error', () => {
       // An idle client lost its connection (server restart): the pool replaces it on next use.
+    });
+    pool.on('connect', (client) => {
+      // A client in use loses its connection when the server restarts between two statements:
+      // the statement fails (and its caller spools or retries); the process must not crash.
+      client.on('error', () => undefined);
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { notifyFilterChange } from './filter-notify.ts';
 import type { Database, FilterChange } from './schema.ts';
 
 export interface FilterChangeInput {
@@ -29,6 +30,9 @@ export async function recordFilterChange(
       detail: JSON.stringify(change.detail ?? {}),
     })
     .execute();
+  // Every change to what the filter enforces passes here, in its own transaction: filter nodes
+  // hear of it on commit (NOTIFY) and rebuild their snapshots.
+  await notifyFilterChange(db, { schoolId: change.schoolId, kind: change.kind });
 }
 
 /** Changes for a school, including deployment-wide ones (block lists), newest first. */

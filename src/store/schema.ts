@@ -146,6 +146,34 @@ export interface FilterChangeTable {
   detail: Json<Record<string, unknown>>;
 }
 
+export interface DeviceSessionTable {
+  id: Generated<string>;
+  /** The device's address, canonical (see device-session-repository.ts `deviceAddress`). */
+  client_ip: string;
+  user_id: string;
+  school_id: string;
+  /** When the person signed in (a new sign-in from the address replaces it). */
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: Timestamp;
+}
+
+export type BlockPageRequestKind = 'worry' | 'review';
+
+export interface BlockPageRequestTable {
+  id: Generated<string>;
+  school_id: string;
+  kind: BlockPageRequestKind;
+  host: string;
+  category: string | null;
+  rule_id: string | null;
+  /** Null for an anonymous worry, or when the person was not known. */
+  user_id: string | null;
+  client_ip: string | null;
+  message: string | null;
+  created_at: CreatedAt;
+  status: ColumnType<string, string | undefined, string>;
+}
+
 export interface Database {
   schools: SchoolTable;
   users: UserTable;
@@ -157,6 +185,8 @@ export interface Database {
   block_lists: BlockListTable;
   local_entries: LocalEntryTable;
   filter_changes: FilterChangeTable;
+  device_sessions: DeviceSessionTable;
+  block_page_requests: BlockPageRequestTable;
 }
 
 export type School = Selectable<SchoolTable>;
@@ -170,3 +200,94 @@ export type PolicyVersion = Selectable<PolicyVersionTable>;
 export type BlockList = Selectable<BlockListTable>;
 export type LocalEntryRow = Selectable<LocalEntryTable>;
 export type FilterChange = Selectable<FilterChangeTable>;
+export type DeviceSession = Selectable<DeviceSessionTable>;
+export type BlockPageRequest = Selectable<BlockPageRequestTable>;
+
+// Activity events, their rollup, retention and legal holds (migration 0004). `Database` is
+// extended by declaration merging so this block stays one append.
+
+/** bigint columns: written as a number, read back as a string or a number depending on the driver. */
+type BigIntColumn = ColumnType<string | number, number | undefined, number>;
+
+export interface ActivityEventTable {
+  id: string;
+  at: Timestamp;
+  source: string;
+  school_id: string;
+  user_id: string | null;
+  username: string | null;
+  group_slug: string | null;
+  device_class: string | null;
+  client_ip: string;
+  method: string;
+  host: string;
+  url: string | null;
+  action: string;
+  category: string | null;
+  rule_id: string;
+  status: number | null;
+  bytes_in: BigIntColumn;
+  bytes_out: BigIntColumn;
+  duration_ms: ColumnType<number, number | undefined, number>;
+  search_terms: string | null;
+  /** Set by the monitoring layer (MON-2); numeric, read back as a string. */
+  risk_score: ColumnType<string | null, number | null | undefined, number | null>;
+  risk_categories: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+}
+
+export interface ActivityDailyTable {
+  school_id: string;
+  /** `YYYY-MM-DD`, the school's local day. */
+  day: ColumnType<string, string, string>;
+  category: string | null;
+  action: string;
+  group_slug: string | null;
+  events: BigIntColumn;
+}
+
+export interface RetentionSettingTable {
+  school_id: string;
+  activity_days: number;
+  search_terms_days: number;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface LegalHoldTable {
+  id: Generated<string>;
+  school_id: string;
+  user_id: string;
+  reason: string;
+  placed_by: string | null;
+  placed_at: Timestamp;
+  lifted_at: Timestamp | null;
+  lifted_by: string | null;
+  lift_reason: string | null;
+}
+
+export interface ActivityPurgeTable {
+  id: ColumnType<string, never, never>;
+  at: Timestamp;
+  school_id: string | null;
+  kind: 'events' | 'search-terms';
+  method: 'drop-partition' | 'delete' | 'clear';
+  rule: string;
+  cutoff: Timestamp;
+  rows: BigIntColumn;
+  held_rows: BigIntColumn;
+  detail: Json<Record<string, unknown>>;
+}
+
+export interface Database {
+  activity_events: ActivityEventTable;
+  activity_daily: ActivityDailyTable;
+  retention_settings: RetentionSettingTable;
+  legal_holds: LegalHoldTable;
+  activity_purges: ActivityPurgeTable;
+}
+
+export type ActivityEventRow = Selectable<ActivityEventTable>;
+export type ActivityDailyRow = Selectable<ActivityDailyTable>;
+export type RetentionSettingRow = Selectable<RetentionSettingTable>;
+export type LegalHold = Selectable<LegalHoldTable>;
+export type ActivityPurge = Selectable<ActivityPurgeTable>;

@@ -19,6 +19,8 @@ export async function freePort(): Promise<number> {
 
 export interface HavenProcess {
   url: string;
+  proxyPort: number;
+  dnsPort: number;
   dataDir: string;
   output: () => string;
   stop(): Promise<void>;
@@ -28,6 +30,9 @@ export interface HavenProcess {
 export async function startHavenProcess(env: Record<string, string> = {}): Promise<HavenProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'haven-e2e-'));
   const port = await freePort();
+  // The proxy and the DNS filter get free ports too, so tests never collide with each other.
+  const proxyPort = await freePort();
+  const dnsPort = await freePort();
   let output = '';
   const child: ChildProcess = spawn(
     process.execPath,
@@ -65,6 +70,8 @@ export async function startHavenProcess(env: Record<string, string> = {}): Promi
   }
   return {
     url,
+    proxyPort: Number(env.HAVEN_PROXY_PORT ?? proxyPort),
+    dnsPort: Number(env.HAVEN_DNS_PORT ?? dnsPort),
     dataDir,
     output: () => output,
     stop: async () => {

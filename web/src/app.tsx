@@ -9,6 +9,12 @@ import { HomePage } from './pages/home-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { PeoplePage } from './pages/people-page.tsx';
 import { PolicyPage } from './pages/policy/policy-page.tsx';
+import { BlockedPage, blockedPageTitle } from './pages/public/blocked-page.tsx';
+import { NetworkSignInPage } from './pages/public/network-sign-in-page.tsx';
+import { PublicLayout } from './pages/public/public-layout.tsx';
+import { isIwf, readBlockedSubject } from './pages/public/public-params.ts';
+import { ReportPage } from './pages/public/report-page.tsx';
+import { ReviewPage } from './pages/public/review-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { Link, useRouter } from './router.tsx';
 import { SessionContext, type SessionValue } from './session.tsx';
@@ -28,8 +34,54 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
     '/account': { title: 'My account', ability: null, render: () => <AccountPage /> },
   };
 
+/**
+ * Pages reached from outside the signed-in app — the web filter's block page links to them and
+ * Squid redirects to /blocked — shown whether or not anyone is signed in, without the menu.
+ */
+const publicPaths = new Set(['/blocked', '/report', '/review', '/network/sign-in']);
+
+function PublicPage({ path, me }: { path: string; me: Me | null }) {
+  const subject = readBlockedSubject();
+  const schoolName = me?.school?.name ?? null;
+  if (path === '/blocked') {
+    return (
+      <PublicLayout
+        title={blockedPageTitle(subject)}
+        schoolName={schoolName}
+        plain={isIwf(subject)}
+      >
+        <BlockedPage subject={subject} schoolName={schoolName} />
+      </PublicLayout>
+    );
+  }
+  if (path === '/report') {
+    return (
+      <PublicLayout title="Report a worry" schoolName={schoolName}>
+        <ReportPage subject={subject} />
+      </PublicLayout>
+    );
+  }
+  if (path === '/review') {
+    return (
+      <PublicLayout title="Ask for a review" schoolName={schoolName}>
+        <ReviewPage
+          subject={subject}
+          person={me ? { displayName: me.user.displayName, email: me.user.email } : null}
+        />
+      </PublicLayout>
+    );
+  }
+  return (
+    <PublicLayout title="Sign in to the school network" schoolName={schoolName}>
+      <NetworkSignInPage />
+    </PublicLayout>
+  );
+}
+
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  // Whether asking who is signed in failed (not a 401): the public pages show regardless.
+  const [meFailed, setMeFailed] = useState(false);
   const { path, navigate } = useRouter();
   const main = useRef<HTMLElement>(null);
 
@@ -40,7 +92,10 @@ export function App() {
       setMe(current);
     } catch (error) {
       if (error instanceof ApiError && error.problem.status === 401) setMe(null);
-      else throw error;
+      else {
+        setMeFailed(true);
+        throw error;
+      }
     }
   }, []);
 
@@ -50,14 +105,29 @@ export function App() {
 
   const page = pages[path];
   const shownPath = useRef<string | null>(null);
+  const isPublic = publicPaths.has(path);
   useEffect(() => {
+    if (isPublic) return; // the public layout names its own pages
     document.title = me ? `${page?.title ?? 'Not found'} · Haven` : 'Sign in · Haven';
     // After moving to another page, put focus on its content (as a full page load would put
     // screen readers at the top); on the first page shown, leave focus where the browser puts it.
     if (me && shownPath.current !== null && shownPath.current !== path) main.current?.focus();
     if (me) shownPath.current = path;
-  }, [path, me, page]);
+  }, [path, me, page, isPublic]);
 
+  if (isPublic) {
+    // Wait for the (local, quick) answer to "who is signed in", so that the school's name and a
+    // signed-in person's details are there from the first paint; show the page without them if
+    // the question could not be answered.
+    if (me === undefined && !meFailed) {
+      return (
+        <p className="loading" role="status">
+          Loading…
+        </p>
+      );
+    }
+    return <PublicPage path={path} me={me ?? null} />;
+  }
   if (me === undefined) {
     return (
       <p className="loading" role="status">

@@ -20,9 +20,13 @@ export function RouterProvider({ children }: { children: ReactNode }) {
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
+  // `to` may carry a query (`/report?host=…`): the address bar gets all of it, `path` the path.
   const navigate = (to: string) => {
-    if (to !== window.location.pathname) window.history.pushState(null, '', to);
-    setPath(to);
+    const target = new URL(to, window.location.href);
+    const next = `${target.pathname}${target.search}${target.hash}`;
+    const current = `${window.location.pathname}${window.location.search}${window.location.hash}`;
+    if (next !== current) window.history.pushState(null, '', next);
+    setPath(target.pathname);
     window.scrollTo(0, 0);
   };
   return <RouterContext.Provider value={{ path, navigate }}>{children}</RouterContext.Provider>;

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { runEngineBench } from '../../bench/engine-bench.ts';
+import { runIngestBench } from '../../bench/ingest-bench.ts';
+import { benchDnsFilter } from '../../filter/dns/dns-bench.ts';
+import { runProxyBench } from '../../filter/proxy/proxy-bench.ts';
 import { CliError } from '../cli-context.ts';
 import { out } from '../cli-io.ts';
 
@@ -60,4 +63,131 @@ export function benchCommand(program: Command): void {
       for (const [label, value, target] of rows)
         out(`${label.padEnd(38)} ${value.padStart(12)}  ${target}\n`);
     });
+
+  bench
+    .command('ingest')
+    .description(
+      'Activity events through the batched writer into the database for N seconds; counts lost and duplicated events. ' +
+        '--fault restarts the PostgreSQL server half way (a machine of your own only)',
+    )
+    .option('--database <kind>', 'pglite or postgres', 'pglite')
+    .option(
+      '--url <url>',
+      'PostgreSQL server whose user may create a scratch database (default DATABASE_URL)',
+    )
+    .option('--seconds <s>', 'seconds of load', '60')
+    .option('--rate <n>', 'events offered per second (default: as many as the writer takes)')
+    .option(
+      '--fault',
+      'restart the PostgreSQL server half way, then check nothing was lost or duplicated',
+    )
+    .option('--json', 'print the figures as one JSON object on the last line')
+    .action(
+      async (options: {
+        database?: string;
+        url?: string;
+        seconds?: string;
+        rate?: string;
+        fault?: boolean;
+        json?: boolean;
+      }) => {
+        if (options.database !== 'pglite' && options.database !== 'postgres') {
+          throw new CliError(
+            `--database must be pglite or postgres, not "${options.database ?? ''}".`,
+          );
+        }
+        const result = await runIngestBench({
+          database: options.database,
+          ...(options.url ? { url: options.url } : {}),
+          seconds: positive(options.seconds, 'seconds', 60),
+          ...(options.rate ? { rate: positive(options.rate, 'rate', 1) } : {}),
+          fault: options.fault === true,
+          ...(options.json ? {} : { log: (line: string) => out(`${line}\n`) }),
+        });
+        if (options.json) {
+          out(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        out(
+          `${result.database}: ${Math.round(result.events_per_sec).toLocaleString('en-GB')} events/s; ` +
+            `${result.stored.toLocaleString('en-GB')} of ${result.emitted.toLocaleString('en-GB')} stored; lost ${result.lost}, duplicated ${result.duplicated}` +
+            `${result.fault ? `; spooled ${result.spooled}, replayed ${result.replayed}` : ''}\n`,
+        );
+        if (result.lost > 0 || result.duplicated > 0)
+          throw new CliError('events were lost or duplicated');
+      },
+    );
+
+  bench
+    .command('proxy')
+    .description(
+      'The forward proxy with N listed domains, driven with keep-alive GETs (about a fifth blocked) through a local origin; ' +
+        'for the side-by-side run with Squid and e2guardian see docs/benchmarks.md',
+    )
+    .option('--domains <n>', 'listed domains', '100000')
+    .option('--seconds <s>', 'measured seconds (after a 1 s warm-up)', '10')
+    .option('--connections <n>', 'client connections at once', '32')
+    .option('--workers <n>', 'proxy worker processes', '1')
+    .option('--json', 'print the figures as one JSON object on the last line')
+    .action(
+      async (options: {
+        domains?: string;
+        seconds?: string;
+        connections?: string;
+        workers?: string;
+        json?: boolean;
+      }) => {
+        const result = await runProxyBench({
+          domains: Math.round(positive(options.domains, 'domains', 100_000)),
+          seconds: positive(options.seconds, 'seconds', 10),
+          connections: Math.round(positive(options.connections, 'connections', 32)),
+          workers: Math.round(positive(options.workers, 'workers', 1)),
+        });
+        if (options.json) {
+          out(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        out(
+          `proxy: ${Math.round(result.requests_per_sec).toLocaleString('en-GB')} requests/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, ` +
+            `RSS ${result.rss_mb} MB (peak ${result.peak_rss_mb} MB), ${result.errors} errors, ${Math.round(result.blocked_share * 100)} % blocked\n`,
+        );
+      },
+    );
+
+  bench
+    .command('dns')
+    .description(
+      'The DNS filter with N listed domains against a local stub upstream, driven by dnsperf (apt-get install dnsperf)',
+    )
+    .option('--domains <n>', 'listed domains', '100000')
+    .option('--names <n>', 'distinct names queried (about a fifth of them listed)', '10000')
+    .option('--seconds <s>', 'measured seconds', '10')
+    .option('--workers <n>', 'filter processes', '1')
+    .option('--tcp', 'query over TCP instead of UDP')
+    .option('--json', 'print the figures as one JSON object on the last line')
+    .action(
+      async (options: {
+        domains?: string;
+        names?: string;
+        seconds?: string;
+        workers?: string;
+        tcp?: boolean;
+        json?: boolean;
+      }) => {
+        const result = await benchDnsFilter({
+          domains: Math.round(positive(options.domains, 'domains', 100_000)),
+          names: Math.round(positive(options.names, 'names', 10_000)),
+          seconds: positive(options.seconds, 'seconds', 10),
+          workers: Math.round(positive(options.workers, 'workers', 1)),
+          transport: options.tcp ? 'tcp' : 'udp',
+        });
+        if (options.json) {
+          out(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        out(
+          `dns: ${Math.round(result.queries_per_sec).toLocaleString('en-GB')} queries/s, p99 ${result.p99_ms ?? '?'} ms (${result.domains.toLocaleString('en-GB')} listed domains)\n`,
+        );
+      },
+    );
 }

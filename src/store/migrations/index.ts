@@ -1,6 +1,8 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as foundation from './0001-foundation.ts';
 import * as filtering from './0002-filtering.ts';
+import * as filterNodes from './0003-filter-nodes.ts';
+import * as activity from './0004-activity.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -10,6 +12,8 @@ import * as filtering from './0002-filtering.ts';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
   '0002-filtering': filtering,
+  '0003-filter-nodes': filterNodes,
+  '0004-activity': activity,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -12,6 +12,8 @@ import { migrations } from './index.ts';
 const released: Record<string, string> = {
   '0001-foundation.ts': '6bf7f99429196c223422c8df1d3b71f9636cf0ff356d74fe6fe2376f722de001',
   '0002-filtering.ts': '19e7f85f3d771076d1f25c0dc2ef87b3999194a195470a83c79cdaab2a48810c',
+  '0003-filter-nodes.ts': 'c49bb294b468008017e76d088793d7295199671db3079f7830567a915131a443',
+  '0004-activity.ts': '30a53dea10fb90c367bd6bbeecc63df4914bc21416f6a9eb7fdeed69e410c952',
 };
 
 const folder = import.meta.dirname;

@@ -1,0 +1,620 @@
+import { sql, type Kysely } from 'kysely';
+import type {
+  ActivityDailyRow,
+  ActivityPurge,
+  Database,
+  LegalHold,
+  RetentionSettingRow,
+} from './schema.ts';
+
+/**
+ * Activity events (MON-1, MON-5, MON-6): the batched insert with its rollup, the day partitions,
+ * retention settings, legal holds, purges and the record of each purge. Every statement about
+ * these tables is here; `activity/` orchestrates.
+ */
+
+/** One event as the writer hands it over (the fields of `ActivityEvent`). */
+export interface ActivityEventRecord {
+  readonly id: string;
+  readonly at: Date;
+  readonly source: string;
+  readonly schoolId: string;
+  readonly userId: string | null;
+  readonly username: string | null;
+  readonly group: string | null;
+  readonly deviceClass: string | null;
+  readonly clientIp: string;
+  readonly method: string;
+  readonly host: string;
+  readonly url: string | null;
+  readonly action: string;
+  readonly category: string | null;
+  readonly ruleId: string;
+  readonly status: number | null;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly durationMs: number;
+  readonly searchTerms: string | null;
+}
+
+const DAY_MS = 86_400_000;
+const PARTITION_PREFIX = 'activity_events_p';
+const PARENT = 'activity_events';
+const DEFAULT_PARTITION = 'activity_events_default';
+/** Rollup day for events of a school Haven does not know (events ingested for another system). */
+const FALLBACK_TIME_ZONE = 'Europe/London';
+const INT4_MAX = 2_147_483_647;
+
+function num(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value ?? 0);
+}
+
+/** ES2024 string methods (Node ≥ 20 has them; the project's `lib` is ES2023). */
+type Es2024String = string & { isWellFormed(): boolean; toWellFormed(): string };
+
+/** PostgreSQL refuses NUL in text and JSON refuses lone surrogates: nothing else can fail. */
+function cleanText(value: string): string {
+  const s = value as Es2024String;
+  const wellFormed = s.isWellFormed() ? value : s.toWellFormed();
+  return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '') : wellFormed;
+}
+
+function isCleanText(value: string | null): boolean {
+  return value === null || ((value as Es2024String).isWellFormed() && !value.includes('\u0000'));
+}
+
+function cleanCount(value: number, max = Number.MAX_SAFE_INTEGER): number {
+  return Number.isFinite(value) && value > 0 ? Math.min(Math.round(value), max) : 0;
+}
+
+function isCount(value: number, max = Number.MAX_SAFE_INTEGER): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= max;
+}
+
+function isClean(e: ActivityEventRecord): boolean {
+  return (
+    isCleanText(e.source) &&
+    isCleanText(e.username) &&
+    isCleanText(e.group) &&
+    isCleanText(e.deviceClass) &&
+    isCleanText(e.clientIp) &&
+    isCleanText(e.method) &&
+    isCleanText(e.host) &&
+    isCleanText(e.url) &&
+    isCleanText(e.action) &&
+    isCleanText(e.category) &&
+    isCleanText(e.ruleId) &&
+    isCleanText(e.searchTerms) &&
+    (e.status === null || isCount(e.status, INT4_MAX)) &&
+    isCount(e.bytesIn) &&
+    isCount(e.bytesOut) &&
+    isCount(e.durationMs, INT4_MAX)
+  );
+}
+
+const orNull = (value: string | null): string | null => (value === null ? null : cleanText(value));
+
+/** The event as the insert reads it: the same object when it is already clean (the usual case). */
+function cleanRecord(e: ActivityEventRecord): ActivityEventRecord {
+  if (isClean(e)) return e;
+  return {
+    id: e.id,
+    at: e.at,
+    source: cleanText(e.source),
+    schoolId: e.schoolId,
+    userId: e.userId,
+    username: orNull(e.username),
+    group: orNull(e.group),
+    deviceClass: orNull(e.deviceClass),
+    clientIp: cleanText(e.clientIp),
+    method: cleanText(e.method),
+    host: cleanText(e.host),
+    url: orNull(e.url),
+    action: cleanText(e.action),
+    category: orNull(e.category),
+    ruleId: cleanText(e.ruleId),
+    status: e.status !== null && isCount(e.status, INT4_MAX) ? e.status : null,
+    bytesIn: cleanCount(e.bytesIn),
+    bytesOut: cleanCount(e.bytesOut),
+    durationMs: cleanCount(e.durationMs, INT4_MAX),
+    searchTerms: orNull(e.searchTerms),
+  };
+}
+
+/**
+ * Insert events that are not there yet (idempotent on `(id, at)`) and add what was inserted to
+ * the daily rollup, in one statement — so a replay never counts an event twice. Returns how many
+ * rows were new. Rollup day = the school's local day.
+ *
+ * The batch travels as one JSON parameter read by `json_to_recordset`: `JSON.stringify` is
+ * native and several times cheaper than binding one array per column (measured: ≈ 1.7 µs against
+ * ≈ 7 µs per event on the Node side), and the server reads it as fast as `unnest()`.
+ */
+export async function insertActivityEvents(
+  db: Kysely<Database>,
+  events: readonly ActivityEventRecord[],
+): Promise<number> {
+  if (events.length === 0) return 0;
+  let clean: readonly ActivityEventRecord[] = events;
+  for (let i = 0; i < events.length; i++) {
+    if (!isClean(events[i] as ActivityEventRecord)) {
+      clean = events.map(cleanRecord);
+      break;
+    }
+  }
+  const { rows } = await sql<{ inserted: number }>`
+    with ins as (
+      insert into activity_events (
+        id, at, source, school_id, user_id, username, group_slug, device_class, client_ip,
+        method, host, url, action, category, rule_id, status, bytes_in, bytes_out, duration_ms,
+        search_terms
+      )
+      select * from json_to_recordset(${JSON.stringify(clean)}::json) as x(
+        id uuid, at timestamptz, source text, "schoolId" uuid, "userId" uuid, username text,
+        "group" text, "deviceClass" text, "clientIp" text, method text, host text, url text,
+        action text, category text, "ruleId" text, status int4, "bytesIn" int8, "bytesOut" int8,
+        "durationMs" int4, "searchTerms" text
+      )
+      on conflict do nothing
+      returning school_id, at, category, action, group_slug
+    ), rolled as (
+      insert into activity_daily as d (school_id, day, category, action, group_slug, events)
+      select i.school_id, (i.at at time zone coalesce(s.time_zone, ${FALLBACK_TIME_ZONE}))::date,
+             i.category, i.action, i.group_slug, count(*)
+      from ins i left join schools s on s.id = i.school_id
+      group by 1, 2, 3, 4, 5
+      order by 1, 2, 3, 4, 5
+      on conflict (school_id, day, category, action, group_slug)
+      do update set events = d.events + excluded.events
+    )
+    select count(*)::int as inserted from ins
+  `.execute(db);
+  return num(rows[0]?.inserted);
+}
+
+/**
+ * Write a batch in one transaction (chunked into statements of `chunk` events): either all of it
+ * is stored or none. Returns how many rows were new.
+ */
+export async function writeActivityBatch(
+  db: Kysely<Database>,
+  events: readonly ActivityEventRecord[],
+  chunk = 5000,
+): Promise<number> {
+  if (events.length <= chunk) return insertActivityEvents(db, events);
+  return db.transaction().execute(async (trx) => {
+    let inserted = 0;
+    for (let i = 0; i < events.length; i += chunk)
+      inserted += await insertActivityEvents(trx, events.slice(i, i + chunk));
+    return inserted;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Day partitions
+
+/** A UTC day as a number of days since 1970-01-01. */
+export function dayNumber(at: Date | number): number {
+  return Math.floor((typeof at === 'number' ? at : at.getTime()) / DAY_MS);
+}
+
+function dayName(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+export function partitionName(day: number): string {
+  return `${PARTITION_PREFIX}${dayName(day)}`;
+}
+
+/** The day of a partition named by `partitionName`, or null for any other table. */
+export function partitionDay(name: string): number | null {
+  const match = /^activity_events_p(\d{4})(\d{2})(\d{2})$/.exec(name);
+  if (!match) return null;
+  const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return Number.isFinite(ms) ? dayNumber(ms) : null;
+}
+
+export interface ActivityPartition {
+  readonly name: string;
+  /** UTC day number (see `dayNumber`). */
+  readonly day: number;
+  readonly from: Date;
+  readonly to: Date;
+}
+
+/** The day partitions that exist, oldest first (the default partition is not listed). */
+export async function listActivityPartitions(db: Kysely<Database>): Promise<ActivityPartition[]> {
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name
+    from pg_inherits i
+    join pg_class c on c.oid = i.inhrelid
+    where i.inhparent = ${PARENT}::regclass
+  `.execute(db);
+  const out: ActivityPartition[] = [];
+  for (const { name } of rows) {
+    const day = partitionDay(name);
+    if (day === null) continue;
+    out.push({ name, day, from: new Date(day * DAY_MS), to: new Date((day + 1) * DAY_MS) });
+  }
+  return out.sort((a, b) => a.day - b.day);
+}
+
+/**
+ * Create the day partitions that do not exist yet (UTC days). Rows already in the default
+ * partition for such a day are moved into it, in the same transaction. Safe to call from several
+ * processes at once (an advisory lock serialises them). Returns the days created.
+ */
+export async function ensureActivityPartitions(
+  db: Kysely<Database>,
+  days: Iterable<number>,
+): Promise<number[]> {
+  const wanted = [...new Set(days)].sort((a, b) => a - b);
+  if (wanted.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('haven.activity_partitions'))`.execute(trx);
+    const existing = new Set((await listActivityPartitions(trx)).map((p) => p.day));
+    const created: number[] = [];
+    for (const day of wanted) {
+      if (existing.has(day)) continue;
+      const name = partitionName(day);
+      const from = new Date(day * DAY_MS).toISOString();
+      const to = new Date((day + 1) * DAY_MS).toISOString();
+      await sql`create table ${sql.id(name)} (like activity_events including defaults including constraints)`.execute(
+        trx,
+      );
+      await sql`
+        with moved as (
+          delete from ${sql.id(DEFAULT_PARTITION)}
+          where at >= ${from}::timestamptz and at < ${to}::timestamptz
+          returning *
+        )
+        insert into ${sql.id(name)} select * from moved
+      `.execute(trx);
+      await sql`alter table activity_events attach partition ${sql.id(name)} for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(
+        trx,
+      );
+      created.push(day);
+    }
+    return created;
+  });
+}
+
+/** Rows per school in one partition. */
+export async function countPartitionRowsBySchool(
+  db: Kysely<Database>,
+  partition: string,
+): Promise<{ schoolId: string; rows: number }[]> {
+  const { rows } = await sql<{ school_id: string; rows: number }>`
+    select school_id, count(*)::int8::text as rows from ${sql.id(partition)} group by school_id
+  `.execute(db);
+  return rows.map((r) => ({ schoolId: r.school_id, rows: num(r.rows) }));
+}
+
+/**
+ * Drop a whole day partition, unless it holds events of someone under an active legal hold.
+ * Returns the rows it held per school, or null when a hold keeps it (nothing is dropped).
+ */
+export async function dropActivityPartition(
+  db: Kysely<Database>,
+  partition: string,
+): Promise<{ schoolId: string; rows: number }[] | null> {
+  if (partitionDay(partition) === null) throw new Error(`not an activity partition: ${partition}`);
+  return db.transaction().execute(async (trx) => {
+    await sql`lock table ${sql.id(partition)} in access exclusive mode`.execute(trx);
+    const { rows: held } = await sql<{ held: boolean }>`
+      select exists (
+        select 1 from ${sql.id(partition)} e
+        join legal_holds h on h.school_id = e.school_id and h.user_id = e.user_id
+        where h.lifted_at is null
+      ) as held
+    `.execute(trx);
+    if (held[0]?.held) return null;
+    const counts = await countPartitionRowsBySchool(trx, partition);
+    await sql`drop table ${sql.id(partition)}`.execute(trx);
+    return counts;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Purges
+
+/** True when an active legal hold covers the event row aliased `e`. */
+const heldRow = sql`exists (
+  select 1 from legal_holds h
+  where h.lifted_at is null and h.school_id = e.school_id and h.user_id = e.user_id
+)`;
+
+/** Which events a purge pass covers: one school, or every school Haven does not know. */
+export type PurgeScope = { readonly schoolId: string } | { readonly unknownSchools: true };
+
+function scopeFilter(scope: PurgeScope) {
+  return 'schoolId' in scope
+    ? sql`e.school_id = ${scope.schoolId}::uuid`
+    : sql`not exists (select 1 from schools s where s.id = e.school_id)`;
+}
+
+/**
+ * Delete up to `limit` events older than `before` in `scope` that no active legal hold covers.
+ * Returns how many were deleted (call again until it returns less than `limit`).
+ */
+export async function deleteExpiredEvents(
+  db: Kysely<Database>,
+  scope: PurgeScope,
+  before: Date,
+  limit: number,
+): Promise<number> {
+  const result = await sql`
+    delete from activity_events
+    where (id, at) in (
+      select e.id, e.at from activity_events e
+      where ${scopeFilter(scope)} and e.at < ${before} and not ${heldRow}
+      limit ${limit}
+    )
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Set `search_terms` null on up to `limit` events older than `before` not under a legal hold. */
+export async function clearExpiredSearchTerms(
+  db: Kysely<Database>,
+  scope: PurgeScope,
+  before: Date,
+  limit: number,
+): Promise<number> {
+  const result = await sql`
+    update activity_events set search_terms = null
+    where (id, at) in (
+      select e.id, e.at from activity_events e
+      where ${scopeFilter(scope)} and e.at < ${before} and e.search_terms is not null
+        and not ${heldRow}
+      limit ${limit}
+    )
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** A school's events older than `before` that an active legal hold keeps (with search terms only, if asked). */
+export async function countHeldEvents(
+  db: Kysely<Database>,
+  schoolId: string,
+  before: Date,
+  withSearchTerms = false,
+): Promise<number> {
+  const { rows } = await sql<{ held: string }>`
+    select count(*)::int8::text as held
+    from (
+      select distinct school_id, user_id from legal_holds
+      where lifted_at is null and school_id = ${schoolId}::uuid
+    ) h
+    join activity_events e on e.school_id = h.school_id and e.user_id = h.user_id and e.at < ${before}
+    ${withSearchTerms ? sql`where e.search_terms is not null` : sql``}
+  `.execute(db);
+  return num(rows[0]?.held);
+}
+
+export interface ActivityPurgeInput {
+  readonly at: Date;
+  readonly schoolId: string | null;
+  readonly kind: 'events' | 'search-terms';
+  readonly method: 'drop-partition' | 'delete' | 'clear';
+  /** The rule applied, e.g. `activity_days=365`. */
+  readonly rule: string;
+  readonly cutoff: Date;
+  readonly rows: number;
+  readonly heldRows: number;
+  readonly detail?: Record<string, unknown>;
+}
+
+export async function recordActivityPurge(
+  db: Kysely<Database>,
+  purge: ActivityPurgeInput,
+): Promise<void> {
+  await db
+    .insertInto('activity_purges')
+    .values({
+      at: purge.at,
+      school_id: purge.schoolId,
+      kind: purge.kind,
+      method: purge.method,
+      rule: purge.rule,
+      cutoff: purge.cutoff,
+      rows: purge.rows,
+      held_rows: purge.heldRows,
+      detail: JSON.stringify(purge.detail ?? {}),
+    })
+    .execute();
+}
+
+/** Purges of a school's events (and those of unknown schools when `schoolId` is null), newest first. */
+export async function listActivityPurges(
+  db: Kysely<Database>,
+  schoolId: string | null,
+  limit: number,
+): Promise<ActivityPurge[]> {
+  let q = db
+    .selectFrom('activity_purges')
+    .selectAll()
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (schoolId !== null) q = q.where('school_id', '=', schoolId);
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, rows: num(r.rows), held_rows: num(r.held_rows) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention settings and legal holds
+
+export interface EffectiveRetention {
+  readonly schoolId: string;
+  readonly activityDays: number;
+  readonly searchTermsDays: number;
+  /** False when the school has no row and the defaults apply. */
+  readonly custom: boolean;
+}
+
+/** Every school's retention periods, the defaults filling in for schools without settings. */
+export async function listEffectiveRetention(
+  db: Kysely<Database>,
+  defaults: { activityDays: number; searchTermsDays: number },
+): Promise<EffectiveRetention[]> {
+  const rows = await db
+    .selectFrom('schools as s')
+    .leftJoin('retention_settings as r', 'r.school_id', 's.id')
+    .select(['s.id', 'r.activity_days', 'r.search_terms_days'])
+    .orderBy('s.id')
+    .execute();
+  return rows.map((r) => ({
+    schoolId: r.id,
+    activityDays: r.activity_days ?? defaults.activityDays,
+    searchTermsDays: r.search_terms_days ?? defaults.searchTermsDays,
+    custom: r.activity_days !== null,
+  }));
+}
+
+export async function findRetentionSettings(
+  db: Kysely<Database>,
+  schoolId: string,
+): Promise<RetentionSettingRow | undefined> {
+  return db
+    .selectFrom('retention_settings')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .executeTakeFirst();
+}
+
+export async function upsertRetentionSettings(
+  db: Kysely<Database>,
+  settings: {
+    schoolId: string;
+    activityDays: number;
+    searchTermsDays: number;
+    updatedBy: string | null;
+  },
+  now: Date,
+): Promise<RetentionSettingRow> {
+  return db
+    .insertInto('retention_settings')
+    .values({
+      school_id: settings.schoolId,
+      activity_days: settings.activityDays,
+      search_terms_days: settings.searchTermsDays,
+      updated_at: now,
+      updated_by: settings.updatedBy,
+    })
+    .onConflict((oc) =>
+      oc.column('school_id').doUpdateSet({
+        activity_days: settings.activityDays,
+        search_terms_days: settings.searchTermsDays,
+        updated_at: now,
+        updated_by: settings.updatedBy,
+      }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function insertLegalHold(
+  db: Kysely<Database>,
+  hold: { schoolId: string; userId: string; reason: string; placedBy: string | null },
+  now: Date,
+): Promise<LegalHold> {
+  return db
+    .insertInto('legal_holds')
+    .values({
+      school_id: hold.schoolId,
+      user_id: hold.userId,
+      reason: hold.reason,
+      placed_by: hold.placedBy,
+      placed_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findLegalHold(
+  db: Kysely<Database>,
+  id: string,
+): Promise<LegalHold | undefined> {
+  return db.selectFrom('legal_holds').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Lift an active hold; undefined when there is no such active hold. */
+export async function markLegalHoldLifted(
+  db: Kysely<Database>,
+  lift: { id: string; liftedBy: string | null; reason: string },
+  now: Date,
+): Promise<LegalHold | undefined> {
+  return db
+    .updateTable('legal_holds')
+    .set({ lifted_at: now, lifted_by: lift.liftedBy, lift_reason: lift.reason })
+    .where('id', '=', lift.id)
+    .where('lifted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** A school's legal holds, active first then newest first. */
+export async function listLegalHolds(
+  db: Kysely<Database>,
+  schoolId: string,
+  options: { activeOnly?: boolean } = {},
+): Promise<LegalHold[]> {
+  let q = db
+    .selectFrom('legal_holds')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .orderBy(sql`lifted_at is null`, 'desc')
+    .orderBy('placed_at', 'desc');
+  if (options.activeOnly) q = q.where('lifted_at', 'is', null);
+  return q.execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** The daily rollup for a school between two local days (inclusive, `YYYY-MM-DD`). */
+export async function listActivityDaily(
+  db: Kysely<Database>,
+  schoolId: string,
+  fromDay: string,
+  toDay: string,
+): Promise<ActivityDailyRow[]> {
+  const rows = await db
+    .selectFrom('activity_daily')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .where('day', '>=', fromDay)
+    .where('day', '<=', toDay)
+    .orderBy('day')
+    .orderBy('action')
+    .orderBy('category')
+    .orderBy('group_slug')
+    .execute();
+  return rows.map((r) => ({ ...r, events: num(r.events) }));
+}
+
+/** Rows and distinct ids of a school's events (the ingest bench's loss/duplicate count). */
+export async function countSchoolEvents(
+  db: Kysely<Database>,
+  schoolId: string,
+): Promise<{ rows: number; distinctIds: number }> {
+  const { rows } = await sql<{ rows: string; ids: string }>`
+    select count(*)::int8::text as rows, count(distinct id)::int8::text as ids
+    from activity_events where school_id = ${schoolId}::uuid
+  `.execute(db);
+  return { rows: num(rows[0]?.rows), distinctIds: num(rows[0]?.ids) };
+}
+
+/** A school's usernames (lower case) → user ids, to tie imported log lines to people. */
+export async function listSchoolUsernames(
+  db: Kysely<Database>,
+  schoolId: string,
+): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'username'])
+    .where('school_id', '=', schoolId)
+    .execute();
+  return new Map(rows.map((r) => [r.username.toLowerCase(), r.id]));
+}
