@@ -43,6 +43,8 @@ export async function startHavenProcess(env: Record<string, string> = {}): Promi
         ...process.env,
         HAVEN_DATA: dataDir,
         HAVEN_PORT: String(port),
+        HAVEN_PROXY_PORT: String(proxyPort),
+        HAVEN_DNS_PORT: String(dnsPort),
         DATABASE_URL: '',
         ...env,
       },
