@@ -17,7 +17,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { parseArgs } from 'node:util';
 import type { ActivityEvent, ActivitySink, ClientIdentity } from '../filter-context.ts';
-import { loadBlocklistSnapshot } from './blocklist-snapshot.ts';
+import { loadBlocklistSnapshot } from '../blocklist-snapshot.ts';
 import { createDnsFilter, type DnsFilterStats } from './dns-filter.ts';
 import { parseUpstream } from './resolv-conf.ts';
 import { reusePortSupported } from './reuse-port.ts';

@@ -4,6 +4,7 @@ import type { HavenConfig } from '../../config/config-schema.ts';
 import type { Store } from '../../store/database.ts';
 import { createDnsFilter, type DnsFilter } from '../dns/dns-filter.ts';
 import { resolveUpstreams } from '../dns/resolv-conf.ts';
+import { resolverLookup } from '../proxy/upstream.ts';
 import { createIcapServer, type IcapService } from '../icap/icap-server.ts';
 import {
   deviceAccessFromPolicy,
@@ -190,6 +191,10 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
         clock,
         blockPage: { publicUrl },
         deviceAccess: deviceAccessOf(snapshots),
+        // With upstream resolvers configured, the proxy asks them too (else the system resolver).
+        ...(config.filter.dnsUpstreams.length > 0
+          ? { upstream: { lookup: resolverLookup(resolveUpstreams(config.filter.dnsUpstreams)) } }
+          : {}),
       });
       try {
         listening.proxy = { host, port: await proxy.listen(port, host) };

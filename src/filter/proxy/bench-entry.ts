@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ActivityEvent, ActivitySink, ClientIdentity } from '../filter-context.ts';
 import { startProxyWorkers } from './proxy-workers.ts';
@@ -8,11 +7,11 @@ import { startProxyWorkers } from './proxy-workers.ts';
  *
  *   node --import tsx src/filter/proxy/bench-entry.ts --port P --blocklist FILE
  *        [--host 127.0.0.1] [--workers N] [--group ks2] [--connect-ports 443|any]
- *        [--resolve-all 127.0.0.1]
+ *        [--resolve-all 127.0.0.1] [--classifier]
  *
  * The demo school's policy, with every domain of FILE (one a line, squidGuard `domains` style;
  * hosts-file lines `0.0.0.0 name` work too) listed as `gambling`, which the demo policy blocks for
- * pupils. Every client is a Key Stage 2 pupil (`--group`). Names resolve through the system
+ * pupils; lists only, like the peers (`--classifier` adds the host-name classifier). Every client is a Key Stage 2 pupil (`--group`). Names resolve through the system
  * resolver, or all to one address with `--resolve-all` (for a machine without a test resolver). Events are counted and dropped: the activity pipeline is not part of this figure.
  * Prints one line when listening; stops on SIGTERM.
  */
@@ -26,7 +25,11 @@ interface BenchEntryOptions {
   connectPorts: readonly number[] | null;
   /** Answer every name with this address instead of asking the system resolver. */
   resolveAll: string | null;
+  classifier: boolean;
 }
+
+/** The school the proxy benchmark filters for. */
+const BENCH_SCHOOL_ID = 'bench-school';
 
 function parseArguments(argv: readonly string[]): BenchEntryOptions {
   const options: BenchEntryOptions = {
@@ -37,6 +40,7 @@ function parseArguments(argv: readonly string[]): BenchEntryOptions {
     group: 'ks2',
     connectPorts: [443],
     resolveAll: null,
+    classifier: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
@@ -70,6 +74,9 @@ function parseArguments(argv: readonly string[]): BenchEntryOptions {
         options.resolveAll = value;
         i++;
         break;
+      case '--classifier':
+        options.classifier = true;
+        break;
       default:
         throw new Error(`unknown argument ${name ?? ''}`);
     }
@@ -95,9 +102,14 @@ async function main(): Promise<void> {
     workers: options.workers,
     async start() {
       // loaded here, not at the top: the cluster primary only forks, and stays small
-      const { BENCH_SCHOOL_ID, benchSnapshot } = await import('./bench-snapshot.ts');
+      const { loadBlocklistSnapshot } = await import('../blocklist-snapshot.ts');
       const { createProxyServer } = await import('./proxy-server.ts');
-      const snapshot = benchSnapshot(readFileSync(options.blocklist, 'utf8'));
+      // Lists only, like the peers: the host-name classifier is off unless asked for.
+      const { snapshot } = await loadBlocklistSnapshot(options.blocklist, {
+        schoolId: BENCH_SCHOOL_ID,
+        category: 'gambling',
+        classifier: options.classifier,
+      });
       const pupil: ClientIdentity = {
         schoolId: BENCH_SCHOOL_ID,
         userId: null,

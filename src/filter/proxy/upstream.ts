@@ -1,4 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns';
+import { Resolver } from 'node:dns/promises';
 import { Agent } from 'node:http';
 import { isIP } from 'node:net';
 
@@ -163,4 +164,30 @@ export function createUpstreamAgent(options: UpstreamOptions): Agent {
 /** An error with a code, as Node's own network errors carry. */
 export function codedError(code: string, message: string): Error & { code: string } {
   return Object.assign(new Error(message), { code });
+}
+
+/**
+ * Name resolution through given resolvers (the DNS filter's `filter.dnsUpstreams`), so the proxy
+ * and the DNS filter ask the same servers. IP literals and /etc/hosts names are answered by the
+ * system first, as `getaddrinfo` would.
+ */
+export function resolverLookup(servers: readonly { host: string; port: number }[]): LookupFunction {
+  const resolver = new Resolver({ timeout: 3000, tries: 2 });
+  resolver.setServers(
+    servers.map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)),
+  );
+  return async (host) => {
+    const family = isIP(host);
+    if (family !== 0) return { address: host, family: family === 6 ? 6 : 4 };
+    if (host === 'localhost') return { address: '127.0.0.1', family: 4 };
+    try {
+      const [address] = await resolver.resolve4(host);
+      if (address) return { address, family: 4 };
+    } catch {
+      // no IPv4 answer: try IPv6 below
+    }
+    const [address6] = await resolver.resolve6(host);
+    if (!address6) throw new Error(`${host} has no address`);
+    return { address: address6, family: 6 };
+  };
 }

@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
-import type { SchoolSnapshot } from '../../filtering/snapshot-loader.ts';
-import { toRules } from '../../policy/document/to-rules.ts';
-import { compile } from '../../policy/engine/compile.ts';
-import { ListIndexBuilder } from '../../policy/engine/list-index.ts';
-import { parseListChunks } from '../../policy/lists/list-parser.ts';
-import { demoSchoolPolicy } from '../../policy/templates/index.ts';
+import type { SchoolSnapshot } from '../filtering/snapshot-loader.ts';
+import { toRules } from '../policy/document/to-rules.ts';
+import { compile } from '../policy/engine/compile.ts';
+import { ListIndexBuilder } from '../policy/engine/list-index.ts';
+import { parseListChunks } from '../policy/lists/list-parser.ts';
+import { demoSchoolPolicy } from '../policy/templates/index.ts';
 
 /**
  * A snapshot without a database, for benchmarks and tools: the demo school's policy compiled
