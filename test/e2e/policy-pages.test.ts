@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, navLabels, signInAs } from '../support/browser.ts';
 import { freePort, startHavenProcess, type HavenProcess } from '../support/haven-process.ts';
 import { projectRoot } from '../support/test-databases.ts';
 
@@ -15,18 +15,6 @@ import { projectRoot } from '../support/test-databases.ts';
  */
 
 const screenshots = join(projectRoot, 'test-results', 'screenshots');
-
-async function signIn(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(`${url}/`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill('haven-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
-
-async function navLabels(page: Page): Promise<string[]> {
-  return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
-}
 
 async function openPage(page: Page, label: string, heading: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
@@ -89,7 +77,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
 
   test('the DSL sees version 1 in force, drafts a change in the grid and saves it', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, haven.url, 'dsl');
+    await signInAs(page, haven.url, 'dsl');
     assert.deepEqual(await navLabels(page), [
       'Home',
       'People',
@@ -181,7 +169,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
 
   test('a governor approves the draft with a note and the next review date', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, haven.url, 'governor');
+    await signInAs(page, haven.url, 'governor');
     assert.deepEqual(await navLabels(page), ['Home', 'Policy', 'Filtering', 'My account']);
     await openPage(page, 'Policy', 'Online safety policy');
     await page.getByRole('button', { name: 'View version 2' }).click();
@@ -203,7 +191,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
 
   test('the head makes version 2 active and sees what changes', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, haven.url, 'head');
+    await signInAs(page, haven.url, 'head');
     await openPage(page, 'Policy', 'Online safety policy');
     await page.getByRole('button', { name: 'View version 2' }).click();
     await page.getByRole('button', { name: 'Make version 2 active' }).click();
@@ -220,7 +208,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
 
   test('the Policy page works at phone width without sideways scrolling', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await signIn(page, haven.url, 'dsl');
+    await signInAs(page, haven.url, 'dsl');
     await openPage(page, 'Policy', 'Online safety policy');
     await page.getByRole('heading', { name: 'Version 2: Online Safety Policy' }).waitFor();
     assert.equal(await sidewaysOverflow(page), 0, 'no sideways scrolling at 390 px');
@@ -244,7 +232,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
 
   test('the technician blocks a site for Key Stage 2; the DSL tests it', async () => {
     const tech = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(tech, haven.url, 'tech');
+    await signInAs(tech, haven.url, 'tech');
     await openPage(tech, 'Filtering', 'Filtering');
     await tech.getByRole('heading', { name: 'Block lists' }).waitFor();
     await tech.getByText('No block lists are imported yet.').waitFor();
@@ -264,7 +252,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
     await tech.close();
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, haven.url, 'dsl');
+    await signInAs(page, haven.url, 'dsl');
     await openPage(page, 'Filtering', 'Filtering');
     await page.getByLabel('Web address or site name').fill('https://gambling-example.test/spin');
     await page.getByLabel('Group', { exact: true }).selectOption('ks2');
@@ -294,7 +282,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
 
   test('a teacher tests a URL and sees what the API decides, without the lists', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, haven.url, 'teacher');
+    await signInAs(page, haven.url, 'teacher');
     assert.deepEqual(await navLabels(page), [
       'Home',
       'Groups',
@@ -338,7 +326,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
 
   test('the Filtering page at phone width', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await signIn(page, haven.url, 'dsl');
+    await signInAs(page, haven.url, 'dsl');
     await openPage(page, 'Filtering', 'Filtering');
     await page.getByRole('heading', { name: 'Local entries' }).waitFor();
     await page.getByRole('table', { name: '1 entry' }).waitFor();
@@ -350,7 +338,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
 
   test('the DSL removes the local entry, giving a reason, with the keyboard', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, haven.url, 'dsl');
+    await signInAs(page, haven.url, 'dsl');
     await openPage(page, 'Filtering', 'Filtering');
     const entries = page.getByRole('table', { name: '1 entry' });
     await entries.getByRole('button', { name: 'Remove gambling-example.test' }).focus();
@@ -387,7 +375,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       status.review = { nextReview: '2026-01-31', overdue: true, daysLeft: -40 };
       await route.fulfill({ response, json: status });
     });
-    await signIn(page, haven.url, 'head');
+    await signInAs(page, haven.url, 'head');
     const card = page.getByRole('region', { name: 'Online safety policy' });
     await card.getByText('The policy review is overdue').waitFor();
     await card.getByText('Not approved by governors.').waitFor();
@@ -403,7 +391,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
 
   test('a pupil sees neither the Policy nor the Filtering page', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await signIn(page, haven.url, 'pupil');
+    await signInAs(page, haven.url, 'pupil');
     assert.deepEqual(await navLabels(page), ['Home', 'My account']);
     for (const path of ['/policy', '/filtering']) {
       await page.goto(`${haven.url}${path}`);

@@ -3,25 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import type { Browser } from 'playwright-core';
+import { launchChromium, navLabels, signInAs } from '../support/browser.ts';
 import { runCli } from '../support/run-cli.ts';
 import { startHavenProcess, type HavenProcess } from '../support/haven-process.ts';
 import { projectRoot } from '../support/test-databases.ts';
 
 const screenshots = join(projectRoot, 'test-results', 'screenshots');
-
-async function signIn(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(`${url}/`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill('haven-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-}
-
-async function navLabels(page: Page): Promise<string[]> {
-  return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
-}
 
 describe('signing in through the browser (haven start + Chromium)', () => {
   let haven: HavenProcess;
@@ -64,7 +52,7 @@ describe('signing in through the browser (haven start + Chromium)', () => {
 
   test('the DSL sees the safeguarding navigation and the audit log', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, haven.url, 'dsl');
+    await signInAs(page, haven.url, 'dsl');
     assert.deepEqual(await navLabels(page), [
       'Home',
       'People',
@@ -91,7 +79,7 @@ describe('signing in through the browser (haven start + Chromium)', () => {
 
   test('the pupil sees only their own pages, also at phone width', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-    await signIn(page, haven.url, 'pupil');
+    await signInAs(page, haven.url, 'pupil');
     assert.deepEqual(await navLabels(page), ['Home', 'My account']);
     await page.getByRole('heading', { name: 'Hello, Pip' }).waitFor();
     await page.getByText('If something online worries you').waitFor();
@@ -126,7 +114,7 @@ describe('signing in through the browser (haven start + Chromium)', () => {
 
   test('keyboard: the skip link comes first and leads to the main content', async () => {
     const page = await browser.newPage();
-    await signIn(page, haven.url, 'teacher');
+    await signInAs(page, haven.url, 'teacher');
     await page.reload();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
     await page.keyboard.press('Tab');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (apt-get install -y chromium), or HAVEN_CHROMIUM. */
 export function chromiumPath(): string | null {
@@ -26,4 +26,23 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
     args: [...chromiumFlags, ...extraArgs],
     headless: true,
   });
+}
+
+/** Sign in through the sign-in page as a demo account and wait for the main navigation. */
+export async function signInAs(
+  page: Page,
+  url: string,
+  username: string,
+  password = 'haven-demo',
+): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/** The labels of the main navigation, in order. */
+export async function navLabels(page: Page): Promise<string[]> {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
 }

@@ -1,18 +1,5 @@
-import {
-  Document,
-  LineCounter,
-  Scalar,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseDocument,
-  visit,
-  type Node,
-  type Pair,
-  type YAMLMap,
-} from 'yaml';
-import { formatPath, type PolicyIssue } from './policy-checks.ts';
+import { Document, Scalar, isMap, isScalar, isSeq, visit, type YAMLMap } from 'yaml';
+import { formatPath } from './policy-checks.ts';
 import {
   USER_ACTION_LEVEL_LABELS,
   USER_ACTION_LEVELS,
@@ -28,6 +15,7 @@ import {
   type UserActionRow,
 } from './policy-schema.ts';
 import { validatePolicy } from './policy-validate.ts';
+import { formatYamlProblems, parseYamlData, type YamlProblem } from '../yaml-data.ts';
 
 /**
  * The policy document as YAML: `parsePolicyYaml` reports every problem with its line, column and
@@ -35,16 +23,8 @@ import { validatePolicy } from './policy-validate.ts';
  * same policy (the templates in `src/policy/templates/` are in this form).
  */
 
-export interface PolicyProblem {
-  readonly file: string;
-  /** 1-based. */
-  readonly line: number;
-  /** 1-based. */
-  readonly column: number;
-  /** Key path such as `userActions.sections[0].rows[3].levels.ks2`. */
-  readonly path: string;
-  readonly message: string;
-}
+/** A problem in a policy file: where, and what. */
+export type PolicyProblem = YamlProblem;
 
 export type PolicyYamlResult =
   | { readonly ok: true; readonly policy: Policy; readonly warnings: readonly PolicyProblem[] }
@@ -55,90 +35,22 @@ export type PolicyYamlResult =
     };
 
 export function parsePolicyYaml(text: string, fileName: string): PolicyYamlResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntax = [...doc.errors, ...doc.warnings].map((error): PolicyProblem => {
-    const position = lineCounter.linePos(error.pos[0]);
-    return {
-      file: fileName,
-      line: position.line,
-      column: position.col,
-      path: '(document)',
-      message: `YAML: ${error.message.split('\n')[0] ?? error.message}`,
-    };
-  });
-  if (syntax.length > 0) return { ok: false, problems: syntax, warnings: [] };
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (data === null || data === undefined) {
-    return {
-      ok: false,
-      problems: [
-        { file: fileName, line: 1, column: 1, path: '(document)', message: 'the file is empty' },
-      ],
-      warnings: [],
-    };
-  }
-  const located = (issue: PolicyIssue) => locate(doc, lineCounter, fileName, issue);
-  const validation = validatePolicy(data);
-  const warnings = sortProblems(validation.warnings.map(located));
-  if (validation.ok) return { ok: true, policy: validation.policy, warnings };
-  return { ok: false, problems: sortProblems(validation.errors.map(located)), warnings };
+  const result = parseYamlData(
+    text,
+    fileName,
+    (data) => {
+      const validation = validatePolicy(data);
+      return validation.ok
+        ? { ok: true, value: validation.policy, warnings: validation.warnings }
+        : validation;
+    },
+    formatPath,
+  );
+  return result.ok ? { ok: true, policy: result.value, warnings: result.warnings } : result;
 }
 
 /** `file:line:column path: message`, one a line, for terminals and logs. */
-export function formatPolicyProblems(problems: readonly PolicyProblem[]): string {
-  return problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`).join('\n');
-}
-
-function sortProblems(problems: PolicyProblem[]): PolicyProblem[] {
-  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-/** The deepest node on `path` that exists in the document, and its position. */
-function locate(
-  doc: Document,
-  lineCounter: LineCounter,
-  file: string,
-  issue: PolicyIssue,
-): PolicyProblem {
-  let node: unknown = doc.contents;
-  let found: Node | null = doc.contents;
-  for (let i = 0; i < issue.path.length; i++) {
-    const segment = issue.path[i];
-    const last = i === issue.path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (item): item is Pair<unknown, unknown> =>
-          isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
-      );
-      if (!pair) break;
-      if (last && issue.at === 'key' && isScalar(pair.key)) {
-        found = pair.key;
-        break;
-      }
-      node = pair.value;
-      if (node === null && isScalar(pair.key)) {
-        found = pair.key;
-        break;
-      }
-    } else if (isSeq(node) && typeof segment === 'number') {
-      node = node.items[segment];
-    } else {
-      break;
-    }
-    if (isMap(node) || isSeq(node) || isScalar(node)) found = node;
-    else break;
-  }
-  const offset = found?.range?.[0] ?? 0;
-  const position = lineCounter.linePos(offset);
-  return {
-    file,
-    line: position.line,
-    column: position.col,
-    path: formatPath(issue.path),
-    message: issue.message,
-  };
-}
+export const formatPolicyProblems = formatYamlProblems;
 
 // ---------------------------------------------------------------------------------------------
 // Writing

@@ -1,16 +1,7 @@
-import {
-  Document,
-  LineCounter,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseDocument,
-  type Node,
-  type Pair,
-} from 'yaml';
+import { Document, isMap, isSeq } from 'yaml';
 import { z } from 'zod';
 import { MIN_PREFIX_LENGTH, phraseKey, phraseWords } from './phrase-normalise.ts';
+import { formatYamlProblems, parseYamlData, type YamlProblem } from '../yaml-data.ts';
 
 /**
  * Weighted safeguarding phrase lists as editable, versionable data (MON-2).
@@ -419,16 +410,8 @@ function fromZod(zodIssue: z.core.$ZodIssue, data: unknown): PhraseIssue[] {
 // ---------------------------------------------------------------------------------------------
 // YAML
 
-export interface PhraseProblem {
-  readonly file: string;
-  /** 1-based. */
-  readonly line: number;
-  /** 1-based. */
-  readonly column: number;
-  /** Key path such as `lists[0].entries[3].weight`. */
-  readonly path: string;
-  readonly message: string;
-}
+/** A problem in a phrase-list file: where, and what. */
+export type PhraseProblem = YamlProblem;
 
 export type PhraseYamlResult =
   | {
@@ -444,89 +427,22 @@ export type PhraseYamlResult =
 
 /** Reads a phrase document from YAML: every problem with its line, column and key path. */
 export function parsePhraseYaml(source: string, fileName: string): PhraseYamlResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntax = [...doc.errors, ...doc.warnings].map((error): PhraseProblem => {
-    const position = lineCounter.linePos(error.pos[0]);
-    return {
-      file: fileName,
-      line: position.line,
-      column: position.col,
-      path: '(document)',
-      message: `YAML: ${error.message.split('\n')[0] ?? error.message}`,
-    };
-  });
-  if (syntax.length > 0) return { ok: false, problems: syntax, warnings: [] };
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (data === null || data === undefined) {
-    return {
-      ok: false,
-      problems: [
-        { file: fileName, line: 1, column: 1, path: '(document)', message: 'the file is empty' },
-      ],
-      warnings: [],
-    };
-  }
-  const located = (i: PhraseIssue) => locate(doc, lineCounter, fileName, i);
-  const validation = validatePhraseDocument(data);
-  const warnings = sortProblems(validation.warnings.map(located));
-  if (validation.ok) return { ok: true, document: validation.document, warnings };
-  return { ok: false, problems: sortProblems(validation.errors.map(located)), warnings };
+  const result = parseYamlData(
+    source,
+    fileName,
+    (data) => {
+      const validation = validatePhraseDocument(data);
+      return validation.ok
+        ? { ok: true, value: validation.document, warnings: validation.warnings }
+        : validation;
+    },
+    formatPhrasePath,
+  );
+  return result.ok ? { ok: true, document: result.value, warnings: result.warnings } : result;
 }
 
 /** `file:line:column path: message`, one a line. */
-export function formatPhraseProblems(problems: readonly PhraseProblem[]): string {
-  return problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`).join('\n');
-}
-
-function sortProblems(problems: PhraseProblem[]): PhraseProblem[] {
-  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-/** The deepest node on the issue's path that exists in the document, and its position. */
-function locate(
-  doc: Document,
-  lineCounter: LineCounter,
-  file: string,
-  found: PhraseIssue,
-): PhraseProblem {
-  let node: unknown = doc.contents;
-  let at: Node | null = doc.contents;
-  for (let i = 0; i < found.path.length; i++) {
-    const segment = found.path[i];
-    const last = i === found.path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (item): item is Pair<unknown, unknown> =>
-          isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
-      );
-      if (!pair) break;
-      if (last && found.at === 'key' && isScalar(pair.key)) {
-        at = pair.key;
-        break;
-      }
-      node = pair.value;
-      if (node === null && isScalar(pair.key)) {
-        at = pair.key;
-        break;
-      }
-    } else if (isSeq(node) && typeof segment === 'number') {
-      node = node.items[segment];
-    } else {
-      break;
-    }
-    if (isMap(node) || isSeq(node) || isScalar(node)) at = node;
-    else break;
-  }
-  const position = lineCounter.linePos(at?.range?.[0] ?? 0);
-  return {
-    file,
-    line: position.line,
-    column: position.col,
-    path: formatPhrasePath(found.path),
-    message: found.message,
-  };
-}
+export const formatPhraseProblems = formatYamlProblems;
 
 type Plain = string | number | boolean | Plain[] | { [key: string]: Plain };
 type PlainMap = { [key: string]: Plain };
