@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { SchoolSnapshot } from '../filtering/snapshot-loader.ts';
 import { toRules } from '../policy/document/to-rules.ts';
 import { compile } from '../policy/engine/compile.ts';
@@ -8,7 +9,8 @@ import { demoSchoolPolicy } from '../policy/templates/index.ts';
 
 /**
  * A snapshot without a database, for benchmarks and tools: the demo school's policy compiled
- * with one domains file (squidGuard format: a domain blocks itself and its subdomains) loaded as
+ * with one list file (squidGuard `domains`, or hosts lines `0.0.0.0 name`; a domain blocks itself
+ * and its subdomains) loaded as
  * one category. The category must be one the demo policy blocks for the group being measured
  * (`pornography` is blocked for every group).
  */
@@ -38,8 +40,20 @@ export async function loadBlocklistSnapshot(
   const builder = new ListIndexBuilder(1 << 16);
   let entries = 0;
   let errors = 0;
+  // Each line's last word is the name, so hosts lines (`0.0.0.0 name`) and plain domains mix.
+  async function* names(): AsyncGenerator<string> {
+    const lines = createInterface({
+      input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }),
+      crlfDelay: Infinity,
+    });
+    for await (const line of lines) {
+      const text = line.trim();
+      const space = text.lastIndexOf(' ');
+      yield `${space >= 0 && !text.startsWith('#') ? text.slice(space + 1) : text}\n`;
+    }
+  }
   await parseListChunks(
-    createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }),
+    names(),
     { file, format: 'domains' },
     {
       entry: (e) => {
