@@ -128,6 +128,11 @@ export async function startHaven(
         base.snapshots.invalidateSchool(id);
       },
     },
+    // Events from other sources (the ingest API) go through the filter node's writer, which
+    // starts after the API: read it when a request comes.
+    get activityWriter() {
+      return filterNode?.events;
+    },
     network: {
       signInHours: config.filter.signInHours,
       onDeviceChange: (ip) => filterNode?.identifier.forgetDevice(ip),

@@ -31,6 +31,13 @@ const sameSchool = (actor: Actor, record: SchoolScoped): boolean =>
 const peopleManagers: readonly Role[] = ['head', 'technician', 'online-safety-lead', 'trust-admin'];
 const peopleReaders: readonly Role[] = [...peopleManagers, 'dsl', 'deputy-dsl'];
 const auditReaders: readonly Role[] = ['dsl', 'head', 'online-safety-lead', 'trust-admin'];
+const activityReaders: readonly Role[] = [
+  'dsl',
+  'deputy-dsl',
+  'head',
+  'online-safety-lead',
+  'technician',
+];
 const policyEditors: readonly Role[] = ['online-safety-lead', 'dsl', 'head', 'trust-admin'];
 const filterReaders: readonly Role[] = [
   'technician',
@@ -138,8 +145,49 @@ export const abilityRules = {
     roles: ['dsl', 'deputy-dsl', 'online-safety-lead'],
     record: sameSchool,
   },
+  'alerts.read': {
+    description: 'Read safeguarding alerts (every read is audited)',
+    roles: ['dsl', 'deputy-dsl', 'head'],
+    record: sameSchool,
+  },
+  'alerts.triage': {
+    description: 'Acknowledge, dismiss (with a reason) or escalate a safeguarding alert',
+    roles: ['dsl', 'deputy-dsl'],
+    record: sameSchool,
+  },
   'audit.read': { description: 'Read the audit log', roles: auditReaders, record: sameSchool },
   'audit.verify': { description: "Check the audit log's hash chain", roles: auditReaders },
+  'activity.read': {
+    description:
+      "Search the school's activity (web requests allowed and blocked) and its dashboard",
+    roles: activityReaders,
+    record: sameSchool,
+  },
+  'activity.export': {
+    description: "Export the school's activity as CSV (audited)",
+    roles: activityReaders,
+    record: sameSchool,
+  },
+  'activity.search-terms.read': {
+    description:
+      'See the search terms in activity (safeguarding staff; technicians see technical logs)',
+    roles: ['dsl', 'deputy-dsl', 'head', 'online-safety-lead'],
+    record: sameSchool,
+  },
+  'activity.tokens.manage': {
+    description: 'Create, list and revoke the tokens other systems use to send activity',
+    roles: ['technician', 'dsl'],
+    record: sameSchool,
+  },
+  'activity.ingest': {
+    description: 'Send activity from another system (checked against an ingest token)',
+    public: true,
+  },
+  'activity.retention.manage': {
+    description: 'Set how long activity is kept, and place or lift legal holds',
+    roles: ['dsl', 'head'],
+    record: sameSchool,
+  },
 } as const satisfies Record<string, AbilityRule>;
 
 export type Ability = keyof typeof abilityRules;

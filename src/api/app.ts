@@ -8,7 +8,9 @@ import type { ApiDeps } from './deps.ts';
 import { openApiDocument } from './openapi.ts';
 import { abilities } from './plugins/abilities.ts';
 import type { AnyRoute } from './route.ts';
+import { acceptIngestBodies, activityRoutes } from './routes/activity-routes.ts';
 import { registerRoutes } from './route.ts';
+import { alertRoutes } from './routes/alert-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { filteringRoutes } from './routes/filtering-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -27,6 +29,8 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...filteringRoutes(deps),
     ...networkRoutes(deps),
     ...auditRoutes(deps),
+    ...alertRoutes(deps),
+    ...activityRoutes(deps),
   ];
 }
 
@@ -78,6 +82,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     done(null, body);
   });
   acceptFormPosts(app);
+  acceptIngestBodies(app);
 
   await app.register(cookie);
   await app.register(abilities, deps);

@@ -1,5 +1,6 @@
 import type { LoginThrottle } from '../access/login-throttle.ts';
 import type { SessionSettings } from '../access/sessions.ts';
+import type { ActivityBatchWriter } from '../activity/event-writer.ts';
 import type { SchoolSnapshot } from '../filtering/snapshot-loader.ts';
 import type { Store } from '../store/database.ts';
 
@@ -38,6 +39,8 @@ export interface ApiDeps {
   webRoot: string | null;
   /** Readiness of the parts the API does not own (proxy, DNS, …). */
   components: () => Promise<Record<string, ComponentHealth>>;
+  /** The filter node's activity writer: the ingest API writes through it (absent: 503). */
+  activityWriter?: ActivityBatchWriter;
   /** Captive sign-in and block page settings (defaults: the config defaults). */
   network?: NetworkSettings;
   /** Check responses against their schemas (on in tests). */

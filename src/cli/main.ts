@@ -8,6 +8,7 @@ import { err, io, out, runWithIo, type CliIo } from './cli-io.ts';
 import { activityCommand } from './commands/activity-command.ts';
 import { auditCommand } from './commands/audit-command.ts';
 import { benchCommand } from './commands/bench-command.ts';
+import { caCommand } from './commands/ca-command.ts';
 import { decideCommands } from './commands/decide-commands.ts';
 import { filterCommand } from './commands/filter-command.ts';
 import { initCommand } from './commands/init-command.ts';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   activityCommand(program);
   benchCommand(program);
   auditCommand(program);
+  caCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -160,6 +160,52 @@ export const configSchema = z
           .regex(/^[0-9.]+$/, 'write an IPv4 address')
           .optional()
           .describe('IPv4 address of the block page server, for dnsBlockAnswer: block-page.'),
+        inspection: z
+          .object({
+            enabled: z
+              .boolean()
+              .default(false)
+              .describe('HTTPS inspection with the school CA (docs/https-inspection.md).'),
+            deviceClasses: z
+              .array(z.string().min(1))
+              .default(['school-single-user', 'school-multi-user'])
+              .describe('Device classes whose HTTPS is inspected (managed devices).'),
+            bypassHosts: z
+              .array(z.string().min(1))
+              .default([])
+              .describe("Hosts never inspected, on top of Haven's defaults (subdomains too)."),
+            extraRoots: z
+              .array(z.string().min(1))
+              .default([])
+              .describe('PEM files of extra CAs trusted for sites, on top of the system store.'),
+            leafCacheSize: z.coerce
+              .number()
+              .int()
+              .min(1)
+              .max(1_000_000)
+              .default(1000)
+              .describe('Leaf certificates kept ready (LRU).'),
+            contentThresholds: z
+              .record(z.string().min(1), z.number().positive())
+              .default({})
+              .describe(
+                'Group → phrase score above which an inspected HTML page is blocked (e.g. ks2: 100); groups not listed are not scored.',
+              ),
+            contentMaxBytes: z.coerce
+              .number()
+              .int()
+              .min(1024)
+              .max(64 * 1024 * 1024)
+              .default(2 * 1024 * 1024)
+              .describe(
+                'Largest HTML page held and scored (as received and decompressed); larger pages pass unscored.',
+              ),
+          })
+          .strict()
+          .prefault({})
+          .describe(
+            'HTTPS inspection for managed devices with the school CA: enabled, deviceClasses, bypassHosts, extraRoots, leafCacheSize, contentThresholds, contentMaxBytes (docs/https-inspection.md).',
+          ),
       })
       .strict()
       .prefault({}),
@@ -205,6 +251,52 @@ export const configSchema = z
           )
           .default([])
           .describe('Block lists that `haven lists update` downloads.'),
+      })
+      .strict()
+      .prefault({}),
+    alerts: z
+      .object({
+        smtp: z
+          .object({
+            host: z.string().min(1).describe('SMTP server that alert emails are sent through.'),
+            port: port('alerts.smtp.port').default(25).describe('SMTP port.'),
+            secure: z
+              .boolean()
+              .default(false)
+              .describe(
+                'Connect with TLS from the start (port 465); otherwise STARTTLS if offered.',
+              ),
+            from: z
+              .string()
+              .min(3)
+              .default('Haven <haven@localhost>')
+              .describe('Sender of alert emails.'),
+          })
+          .strict()
+          .optional()
+          .describe(
+            'Email for alerts (unset: alerts are shown in the app and sent by webhook only).',
+          ),
+        webhookUrl: z
+          .url({ error: 'alerts.webhookUrl must be an absolute URL' })
+          .optional()
+          .describe('Every critical alert and each digest is POSTed here as JSON (with retries).'),
+        digestTime: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'alerts.digestTime is a time such as 16:00')
+          .default('16:00')
+          .describe(
+            "Time of day (the school's time zone) when the digest of other alerts is sent.",
+          ),
+        escalationMinutes: z.coerce
+          .number()
+          .int()
+          .min(1, 'alerts.escalationMinutes must be at least 1')
+          .max(24 * 60)
+          .default(15)
+          .describe(
+            'A critical alert not acknowledged in this many minutes goes to the deputy DSLs, then to the head.',
+          ),
       })
       .strict()
       .prefault({}),

@@ -618,3 +618,254 @@ export async function listSchoolUsernames(
     .execute();
   return new Map(rows.map((r) => [r.username.toLowerCase(), r.id]));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Searching (the Activity page, its CSV export and its dashboard)
+
+/**
+ * What a search asks for: always one school and a time range (`from` inclusive, `to`
+ * exclusive), so the planner keeps to the day partitions of the range. A person is matched by id
+ * when Haven knows them (the `(school_id, user_id, at)` index), else by username.
+ */
+export interface ActivitySearch {
+  readonly schoolId: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly userId?: string | undefined;
+  readonly username?: string | undefined;
+  readonly group?: string | undefined;
+  readonly deviceClass?: string | undefined;
+  readonly clientIp?: string | undefined;
+  /** The host or any name under it (`example.com` matches `www.example.com`). */
+  readonly host?: string | undefined;
+  readonly category?: string | undefined;
+  readonly action?: string | undefined;
+}
+
+/** Where the previous page ended (newest first: the next page is older than this). */
+export interface ActivityCursor {
+  readonly at: Date;
+  readonly id: string;
+}
+
+/** One event as the Activity page and the export show it. */
+export interface ActivityListItem {
+  readonly id: string;
+  readonly at: Date;
+  readonly source: string;
+  readonly userId: string | null;
+  readonly username: string | null;
+  readonly displayName: string | null;
+  readonly group: string | null;
+  readonly deviceClass: string | null;
+  readonly clientIp: string;
+  readonly method: string;
+  readonly host: string;
+  readonly url: string | null;
+  readonly action: string;
+  readonly category: string | null;
+  readonly ruleId: string;
+  readonly status: number | null;
+  readonly searchTerms: string | null;
+}
+
+function likeEscape(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function searchConditions(search: ActivitySearch) {
+  const conditions = [
+    sql`e.school_id = ${search.schoolId}::uuid`,
+    sql`e.at >= ${search.from}`,
+    sql`e.at < ${search.to}`,
+  ];
+  if (search.userId !== undefined) conditions.push(sql`e.user_id = ${search.userId}::uuid`);
+  else if (search.username !== undefined)
+    conditions.push(sql`lower(e.username) = ${search.username.toLowerCase()}`);
+  if (search.group !== undefined) conditions.push(sql`e.group_slug = ${search.group}`);
+  if (search.deviceClass !== undefined)
+    conditions.push(sql`e.device_class = ${search.deviceClass}`);
+  if (search.clientIp !== undefined) conditions.push(sql`e.client_ip = ${search.clientIp}`);
+  if (search.host !== undefined) {
+    const host = search.host.toLowerCase();
+    conditions.push(sql`(e.host = ${host} or e.host like ${`%.${likeEscape(host)}`})`);
+  }
+  if (search.category !== undefined) conditions.push(sql`e.category = ${search.category}`);
+  if (search.action !== undefined) conditions.push(sql`e.action = ${search.action}`);
+  return conditions;
+}
+
+interface ActivityListRow {
+  id: string;
+  at: Date | string;
+  source: string;
+  user_id: string | null;
+  username: string | null;
+  display_name: string | null;
+  group_slug: string | null;
+  device_class: string | null;
+  client_ip: string;
+  method: string;
+  host: string;
+  url: string | null;
+  action: string;
+  category: string | null;
+  rule_id: string;
+  status: number | null;
+  search_terms: string | null;
+}
+
+function toListItem(r: ActivityListRow): ActivityListItem {
+  return {
+    id: r.id,
+    at: r.at instanceof Date ? r.at : new Date(r.at),
+    source: r.source,
+    userId: r.user_id,
+    username: r.username,
+    displayName: r.display_name,
+    group: r.group_slug,
+    deviceClass: r.device_class,
+    clientIp: r.client_ip,
+    method: r.method,
+    host: r.host,
+    url: r.url,
+    action: r.action,
+    category: r.category,
+    ruleId: r.rule_id,
+    status: r.status,
+    searchTerms: r.search_terms,
+  };
+}
+
+/** The search statement: newest first, keyset on `(at, id)`. */
+function searchStatement(search: ActivitySearch, after: ActivityCursor | null, limit: number) {
+  const conditions = searchConditions(search);
+  if (after !== null) conditions.push(sql`(e.at, e.id) < (${after.at}, ${after.id}::uuid)`);
+  return sql<ActivityListRow>`
+    select e.id, e.at, e.source, e.user_id, e.username, u.display_name, e.group_slug,
+           e.device_class, e.client_ip, e.method, e.host, e.url, e.action, e.category, e.rule_id,
+           e.status, e.search_terms
+    from activity_events e
+    left join users u on u.id = e.user_id
+    where ${sql.join(conditions, sql` and `)}
+    order by e.at desc, e.id desc
+    limit ${limit}
+  `;
+}
+
+/** The first time window a page reads; each next one is four times as long. */
+const FIRST_WINDOW_MS = 15 * 60_000;
+
+/**
+ * One page of a school's events, newest first, after `after` (the previous page's last).
+ *
+ * The page is read in time windows going back from the newest end — 15 minutes, then an hour,
+ * four hours, … — until it is full or the range is read: each window's statement touches only
+ * its day partition(s) and, without a person or category filter, reads the window through the
+ * BRIN index on `at` rather than sorting every event of the range. With a person or category
+ * the `(school_id, user_id | category, at)` indexes do the work in each window.
+ */
+export async function searchActivityEvents(
+  db: Kysely<Database>,
+  search: ActivitySearch,
+  after: ActivityCursor | null,
+  limit: number,
+): Promise<ActivityListItem[]> {
+  const out: ActivityListItem[] = [];
+  const from = search.from.getTime();
+  // The cursor's own instant is still to be read (other events may share it).
+  let hi = Math.min(search.to.getTime(), after === null ? Infinity : after.at.getTime() + 1);
+  let window = FIRST_WINDOW_MS;
+  while (out.length < limit && hi > from) {
+    const lo = Math.max(from, hi - window);
+    const part = { ...search, from: new Date(lo), to: new Date(hi) };
+    const { rows } = await searchStatement(part, after, limit - out.length).execute(db);
+    for (const row of rows) out.push(toListItem(row));
+    hi = lo;
+    window *= 4;
+  }
+  return out;
+}
+
+/** The query plan of a search (EXPLAIN), to check which indexes it uses. */
+export async function explainActivitySearch(
+  db: Kysely<Database>,
+  search: ActivitySearch,
+  after: ActivityCursor | null,
+  limit: number,
+): Promise<string> {
+  const statement = searchStatement(search, after, limit);
+  const { rows } = await sql<{ 'QUERY PLAN': string }>`explain ${statement}`.execute(db);
+  return rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+/** Every event of a search, newest first, read in pages of `pageSize` (for the CSV export). */
+export async function* streamActivityEvents(
+  db: Kysely<Database>,
+  search: ActivitySearch,
+  pageSize = 2000,
+): AsyncGenerator<ActivityListItem> {
+  let after: ActivityCursor | null = null;
+  for (;;) {
+    const page = await searchActivityEvents(db, search, after, pageSize);
+    yield* page;
+    const last = page[page.length - 1];
+    if (page.length < pageSize || !last) return;
+    after = { at: last.at, id: last.id };
+  }
+}
+
+export interface ActivityDailyTotal {
+  readonly key: string | null;
+  readonly events: number;
+}
+
+/**
+ * A school's rollup between two local days (inclusive, `YYYY-MM-DD`), summed by action, by
+ * category for one action, or by day for one action: reads `activity_daily` only, so it costs
+ * the same whatever the number of events.
+ */
+export async function sumActivityDaily(
+  db: Kysely<Database>,
+  query: {
+    schoolId: string;
+    fromDay: string;
+    toDay: string;
+    by: 'action' | 'category' | 'day';
+    action?: string;
+  },
+): Promise<ActivityDailyTotal[]> {
+  const column =
+    query.by === 'action'
+      ? sql`action`
+      : query.by === 'category'
+        ? sql`category`
+        : sql`to_char(day, 'YYYY-MM-DD')`;
+  const { rows } = await sql<{ key: string | null; events: string }>`
+    select ${column} as key, sum(events)::int8::text as events
+    from activity_daily
+    where school_id = ${query.schoolId}::uuid and day >= ${query.fromDay}::date
+      and day <= ${query.toDay}::date
+      ${query.action === undefined ? sql`` : sql`and action = ${query.action}`}
+    group by 1
+    order by 2 desc, 1
+  `.execute(db);
+  return rows.map((r) => ({ key: r.key, events: num(r.events) }));
+}
+
+/** The hosts most often blocked for a school in a time range (reads the range's partitions). */
+export async function topBlockedHosts(
+  db: Kysely<Database>,
+  query: { schoolId: string; from: Date; to: Date; limit: number },
+): Promise<{ host: string; events: number }[]> {
+  const { rows } = await sql<{ host: string; events: string }>`
+    select host, count(*)::int8::text as events
+    from activity_events
+    where school_id = ${query.schoolId}::uuid and at >= ${query.from} and at < ${query.to}
+      and action = 'block'
+    group by host
+    order by count(*) desc, host
+    limit ${query.limit}
+  `.execute(db);
+  return rows.map((r) => ({ host: r.host, events: num(r.events) }));
+}

@@ -291,3 +291,85 @@ export type ActivityDailyRow = Selectable<ActivityDailyTable>;
 export type RetentionSettingRow = Selectable<RetentionSettingTable>;
 export type LegalHold = Selectable<LegalHoldTable>;
 export type ActivityPurge = Selectable<ActivityPurgeTable>;
+
+// Ingest tokens (migration 0006): one per source sending events to the ingest API (MON-6).
+
+export interface IngestTokenTable {
+  id: Generated<string>;
+  school_id: string;
+  name: string;
+  source_kind: 'extension' | 'ingest' | 'squid-log';
+  /** sha256 (hex) of the token; the token itself is shown once, at creation. */
+  token_hash: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface Database {
+  ingest_tokens: IngestTokenTable;
+}
+
+export type IngestToken = Selectable<IngestTokenTable>;
+
+// Alerts (MON-3, migration 0005).
+
+export type AlertSeverity = 'critical' | 'high' | 'medium' | 'low';
+export type AlertStatus = 'new' | 'acknowledged' | 'dismissed' | 'escalated-to-incident';
+export type AlertKind = 'phrases' | 'flagged' | 'illegal' | 'circumvention';
+
+export interface AlertTable {
+  id: Generated<string>;
+  school_id: string;
+  user_id: string | null;
+  username: string | null;
+  group_slug: string | null;
+  client_ip: string;
+  device_class: string | null;
+  kind: AlertKind;
+  category: string;
+  severity: AlertSeverity;
+  score: number;
+  summary: string;
+  host: string | null;
+  matched_phrases: ColumnType<string[], string[] | undefined, string[]>;
+  event_ids: ColumnType<string[], string[] | undefined, string[]>;
+  repeats: ColumnType<number, number | undefined, number>;
+  guidance: string | null;
+  isolate_device: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ColumnType<AlertStatus, AlertStatus | undefined, AlertStatus>;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  acknowledged_by: string | null;
+  acknowledged_at: Timestamp | null;
+  dismissed_by: string | null;
+  dismissed_at: Timestamp | null;
+  dismissed_reason: string | null;
+  escalated_by: string | null;
+  escalated_at: Timestamp | null;
+  escalation_level: ColumnType<number, number | undefined, number>;
+  last_escalated_at: Timestamp | null;
+  notified_at: Timestamp | null;
+  digest_sent_at: Timestamp | null;
+  dedupe_key: string;
+}
+
+export interface AlertIsolationTable {
+  id: Generated<string>;
+  school_id: string;
+  alert_id: string;
+  client_ip: string;
+  user_id: string | null;
+  device_class: string | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  alerts: AlertTable;
+  alert_isolations: AlertIsolationTable;
+}
+
+export type Alert = Selectable<AlertTable>;
+export type NewAlert = Insertable<AlertTable>;
+export type AlertIsolation = Selectable<AlertIsolationTable>;

@@ -80,10 +80,12 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
     await signInAs(page, haven.url, 'dsl');
     assert.deepEqual(await navLabels(page), [
       'Home',
+      'Alerts',
       'People',
       'Groups',
       'Policy',
       'Filtering',
+      'Activity',
       'Audit log',
       'My account',
     ]);

@@ -55,10 +55,12 @@ describe('signing in through the browser (haven start + Chromium)', () => {
     await signInAs(page, haven.url, 'dsl');
     assert.deepEqual(await navLabels(page), [
       'Home',
+      'Alerts',
       'People',
       'Groups',
       'Policy',
       'Filtering',
+      'Activity',
       'Audit log',
       'My account',
     ]);

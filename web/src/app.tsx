@@ -2,6 +2,8 @@ import { useCallback, useEffect, useRef, useState, type ReactElement } from 'rea
 import { api, ApiError, setCsrfToken, type Me } from './api.ts';
 import { visibleNavigation } from './navigation.ts';
 import { AccountPage } from './pages/account-page.tsx';
+import { AlertsPage, CriticalAlertsBanner } from './pages/alerts/alerts-page.tsx';
+import { ActivityPage } from './pages/activity/activity-page.tsx';
 import { AuditPage } from './pages/audit-page.tsx';
 import { FilteringPage } from './pages/filtering/filtering-page.tsx';
 import { GroupsPage } from './pages/groups-page.tsx';
@@ -22,6 +24,7 @@ import { SessionContext, type SessionValue } from './session.tsx';
 const pages: Record<string, { title: string; ability: string | null; render: () => ReactElement }> =
   {
     '/': { title: 'Home', ability: null, render: () => <HomePage /> },
+    '/alerts': { title: 'Alerts', ability: 'alerts.read', render: () => <AlertsPage /> },
     '/people': { title: 'People', ability: 'users.list', render: () => <PeoplePage /> },
     '/groups': { title: 'Groups', ability: 'groups.list', render: () => <GroupsPage /> },
     '/policy': { title: 'Policy', ability: 'policy.read', render: () => <PolicyPage /> },
@@ -30,6 +33,7 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
       ability: 'decisions.test',
       render: () => <FilteringPage />,
     },
+    '/activity': { title: 'Activity', ability: 'activity.read', render: () => <ActivityPage /> },
     '/audit': { title: 'Audit log', ability: 'audit.read', render: () => <AuditPage /> },
     '/account': { title: 'My account', ability: null, render: () => <AccountPage /> },
   };
@@ -196,6 +200,7 @@ export function App() {
         </ul>
       </nav>
       <main id="main" ref={main} tabIndex={-1}>
+        {path === '/' && me.abilities.includes('alerts.read') ? <CriticalAlertsBanner /> : null}
         {allowed ? page.render() : <NotFoundPage />}
       </main>
     </SessionContext.Provider>

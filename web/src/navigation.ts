@@ -11,11 +11,13 @@ export interface NavItem {
 
 export const navigation: readonly NavItem[] = [
   { path: '/', label: 'Home', ability: null },
+  { path: '/alerts', label: 'Alerts', ability: 'alerts.read' },
   { path: '/people', label: 'People', ability: 'users.list' },
   { path: '/groups', label: 'Groups', ability: 'groups.list' },
   { path: '/policy', label: 'Policy', ability: 'policy.read' },
   // Staff may test a URL without seeing the lists; the page shows the lists to those with lists.read.
   { path: '/filtering', label: 'Filtering', ability: 'decisions.test' },
+  { path: '/activity', label: 'Activity', ability: 'activity.read' },
   { path: '/audit', label: 'Audit log', ability: 'audit.read' },
   { path: '/account', label: 'My account', ability: null },
 ];

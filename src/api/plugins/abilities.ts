@@ -60,7 +60,10 @@ async function abilitiesPlugin(app: FastifyInstance, deps: ApiDeps): Promise<voi
       request.actor = session?.actor ?? null;
     }
     if (isPublicAbility(ability)) {
-      if (unsafeMethods.has(request.method) && !sameOrigin(request)) {
+      // A request that proves itself with a bearer token and carries no session cookie cannot be
+      // a forged cross-site form post (a browser extension's ingest, for example).
+      const bearer = !token && /^Bearer\s/i.test(request.headers.authorization ?? '');
+      if (unsafeMethods.has(request.method) && !bearer && !sameOrigin(request)) {
         throw new HavenError('HAVEN_CSRF', 'Cross-site requests are refused.');
       }
       return;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { runEngineBench } from '../../bench/engine-bench.ts';
 import { runIngestBench } from '../../bench/ingest-bench.ts';
 import { benchDnsFilter } from '../../filter/dns/dns-bench.ts';
+import { runInspectionBench } from '../../filter/proxy/inspection-bench.ts';
 import { runProxyBench } from '../../filter/proxy/proxy-bench.ts';
 import { CliError } from '../cli-context.ts';
 import { out } from '../cli-io.ts';
@@ -128,6 +129,10 @@ export function benchCommand(program: Command): void {
     .option('--seconds <s>', 'measured seconds (after a 1 s warm-up)', '10')
     .option('--connections <n>', 'client connections at once', '32')
     .option('--workers <n>', 'proxy worker processes', '1')
+    .option(
+      '--inspect',
+      'measure HTTPS inspection instead: handshakes/s with and without the leaf cache, added latency, download throughput',
+    )
     .option('--json', 'print the figures as one JSON object on the last line')
     .action(
       async (options: {
@@ -135,8 +140,18 @@ export function benchCommand(program: Command): void {
         seconds?: string;
         connections?: string;
         workers?: string;
+        inspect?: boolean;
         json?: boolean;
       }) => {
+        if (options.inspect) {
+          const inspected = await runInspectionBench();
+          out(
+            options.json
+              ? `${JSON.stringify(inspected)}\n`
+              : `${JSON.stringify(inspected, null, 2)}\n`,
+          );
+          return;
+        }
         const result = await runProxyBench({
           domains: Math.round(positive(options.domains, 'domains', 100_000)),
           seconds: positive(options.seconds, 'seconds', 10),

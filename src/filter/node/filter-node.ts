@@ -16,6 +16,8 @@ import { createActivityBuffer, type ActivityBuffer } from './activity-buffer.ts'
 import { NetworkIdentifier } from './identifier.ts';
 import { SnapshotStore, type SnapshotStoreOptions } from './snapshot-store.ts';
 import { createEventWriter, type EventWriter } from '../../activity/event-writer.ts';
+import { startAlerting } from '../../activity/alerts/alerting.ts';
+import { loadHttpsInspection } from '../tls/inspection-setup.ts';
 
 /**
  * A filter node: the snapshot store, the identifier and the activity sink, with whichever
@@ -136,12 +138,20 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
       ),
     log: (level, message) => (level === 'info' ? output.info : output.warn)(`activity: ${message}`),
   });
+  // Scores each event and raises alerts for the DSL, off the hot path (MON-2, MON-3).
+  const alerting = startAlerting({
+    db: store.db,
+    config,
+    publicUrl,
+    clock,
+    log: (level, message) => (level === 'info' ? output.info : output.warn)(message),
+  });
   const activity = createActivityBuffer({
     accessLog: {
       path: join(dataDir, 'logs', 'access.log'),
       onError: (m) => output.warn(`filter: ${m}`),
     },
-    sinks: [events],
+    sinks: [events, alerting.pipeline],
   });
   const identifier = new NetworkIdentifier({
     db: store.db,
@@ -173,6 +183,7 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
     await Promise.allSettled(stops);
     await snapshots.close();
     await activity.close();
+    await alerting.close();
     await events.close();
   };
 
@@ -184,7 +195,17 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
     if (enable.proxy) {
       const host = config.proxyHost;
       const port = options.ports?.proxy ?? config.proxyPort;
+      // HTTPS inspection for managed devices, when the school has turned it on (issue 5).
+      const inspection = await loadHttpsInspection({
+        dataDir: config.dataDir,
+        settings: config.filter.inspection,
+        env: process.env,
+        clock,
+      });
+      if (inspection)
+        output.info('  HTTPS inspection: on for managed devices (see docs/https-inspection.md)');
       proxy = createProxyServer({
+        ...(inspection === null ? {} : { inspection }),
         identifier,
         snapshots,
         events: activity,

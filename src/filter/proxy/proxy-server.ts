@@ -41,6 +41,13 @@ import {
   type HttpTarget,
 } from './http-target.ts';
 import {
+  InspectedSession,
+  Inspector,
+  shouldInspect,
+  type ContentFindingLog,
+  type HttpsInspection,
+} from './inspected-connection.ts';
+import {
   renderLoopPage,
   renderInternalErrorPage,
   renderNotReadyPage,
@@ -134,6 +141,8 @@ export interface ProxyDeps {
   readonly pacProxy?: string;
   /** Who gets safe search (the DNS filter's settings); default `DEFAULT_SAFE_SEARCH`. */
   readonly safeSearch?: SafeSearchSettings;
+  /** HTTPS inspection for managed devices (ENF-5, docs/https-inspection.md); default off. */
+  readonly inspection?: HttpsInspection;
 }
 
 export interface ProxyStats {
@@ -297,6 +306,7 @@ class ProxyCore {
   readonly pacProxy: string | null;
   readonly safeSearch: SafeSearchSettings;
   readonly tunnels = new Set<Tunnel>();
+  readonly inspector: Inspector | null;
   connections = 0;
   decisions = 0;
   blocked = 0;
@@ -317,6 +327,10 @@ class ProxyCore {
     this.via = `1.1 ${this.viaName}`;
     this.pacProxy = deps.pacProxy ?? null;
     this.safeSearch = deps.safeSearch ?? DEFAULT_SAFE_SEARCH;
+    this.inspector =
+      deps.inspection === undefined
+        ? null
+        : new Inspector(this, deps.inspection, this.limits.keepAliveTimeoutMs);
   }
 
   // --- identify ---------------------------------------------------------------------------
@@ -383,7 +397,12 @@ class ProxyCore {
 
   // --- the block page ---------------------------------------------------------------------
 
-  blockPage(snapshot: SchoolSnapshot | null, decision: Decision, url: string | null): string {
+  blockPage(
+    snapshot: SchoolSnapshot | null,
+    decision: Decision,
+    url: string | null,
+    title?: string,
+  ): string {
     if (decision.category === 'child-abuse') return renderIwfPage();
     const illegal = isIllegal(decision);
     const categories = snapshot?.snapshot.categories;
@@ -411,7 +430,9 @@ class ProxyCore {
       reviewUrl: illegal ? null : links.reviewUrl,
       ...(decision.ruleId.startsWith('device:')
         ? { title: 'This device cannot use the internet here' }
-        : {}),
+        : title === undefined
+          ? {}
+          : { title }),
     });
   }
 
@@ -430,6 +451,8 @@ class ProxyCore {
       bytesOut: number;
       durationMs: number;
       searchTerms: string | null;
+      /** Inspected pages: what content scoring found (never the page itself). */
+      content?: ContentFindingLog;
     },
   ): void {
     const illegal = isIllegal(decision);
@@ -461,7 +484,15 @@ class ProxyCore {
       searchTerms: illegal ? null : fields.searchTerms,
     };
     try {
-      this.events.emit(event);
+      const content = fields.content;
+      if (content === undefined || illegal) this.events.emit(event);
+      else {
+        const scored: ActivityEvent & { readonly content: ContentFindingLog } = {
+          ...event,
+          content,
+        };
+        this.events.emit(scored);
+      }
     } catch {
       // the sink must never throw; if it does, the request is not the one to pay for it
     }
@@ -569,6 +600,7 @@ class ProxyCore {
     server.closeAllConnections();
     for (const tunnel of this.tunnels) tunnel.destroy();
     this.agent.destroy();
+    this.inspector?.close();
     await closed;
   }
 }
@@ -876,6 +908,8 @@ class Tunnel {
   peeked: Buffer | null = null;
   established = false;
   relaying = false;
+  /** Set when the tunnel is inspected: its requests are decided and logged one by one. */
+  inspected: InspectedSession | null = null;
   status: number | null = null;
   logged = false;
 
@@ -966,6 +1000,12 @@ class Tunnel {
       this.block(decision);
       return;
     }
+    // inspection: a managed device's tunnel is opened here and decided request by request
+    const inspector = core.inspector;
+    if (inspector !== null && shouldInspect(inspector.inspection, identity, target.host)) {
+      this.inspect(inspector, identity, target);
+      return;
+    }
     // safe search: a search engine's tunnel opens to its enforced-safe name
     const connectHost =
       safeSearchTunnelHost(target.host, identity.groups, core.safeSearch) ?? target.host;
@@ -1004,6 +1044,17 @@ class Tunnel {
     upstream.on('error', onTunnelUpstreamError);
     upstream.once('timeout', onTunnelUpstreamTimeout);
     upstream.once('close', onTunnelUpstreamClose);
+  }
+
+  inspect(inspector: Inspector, identity: ClientIdentity, target: ConnectTarget): void {
+    this.established = true;
+    this.status = 200;
+    const session = new InspectedSession(target.host, target.port, identity, this.clientIp);
+    this.inspected = session;
+    this.client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    const head = this.head;
+    this.head = Buffer.alloc(0);
+    inspector.serve(this.client, head, session);
   }
 
   fail(error: unknown): void {
@@ -1106,6 +1157,8 @@ class Tunnel {
     const identity = this.identity;
     const decision = this.decision;
     if (identity === null || decision === null) return;
+    // an inspected tunnel logged each of its requests; only one that carried none is logged here
+    if (this.inspected !== null && this.inspected.requests > 0) return;
     this.core.emit(identity, decision, {
       at: this.at,
       clientIp: this.clientIp,

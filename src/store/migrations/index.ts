@@ -3,6 +3,8 @@ import * as foundation from './0001-foundation.ts';
 import * as filtering from './0002-filtering.ts';
 import * as filterNodes from './0003-filter-nodes.ts';
 import * as activity from './0004-activity.ts';
+import * as alerts from './0005-alerts.ts';
+import * as ingestTokens from './0006-ingest-tokens.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -14,6 +16,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002-filtering': filtering,
   '0003-filter-nodes': filterNodes,
   '0004-activity': activity,
+  '0005-alerts': alerts,
+  '0006-ingest-tokens': ingestTokens,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -14,6 +14,8 @@ const released: Record<string, string> = {
   '0002-filtering.ts': '19e7f85f3d771076d1f25c0dc2ef87b3999194a195470a83c79cdaab2a48810c',
   '0003-filter-nodes.ts': 'c49bb294b468008017e76d088793d7295199671db3079f7830567a915131a443',
   '0004-activity.ts': '30a53dea10fb90c367bd6bbeecc63df4914bc21416f6a9eb7fdeed69e410c952',
+  '0005-alerts.ts': 'd878306c6936e6d73ff164fe90a5f2f620290ed7b6aea4cd5e2f74349c20276b',
+  '0006-ingest-tokens.ts': '451b3e9017e8d7cd964f33efd4e153c936b6d3a2d979500d2573b1a8b56a1d9f',
 };
 
 const folder = import.meta.dirname;
