@@ -2,10 +2,8 @@ import { randomFillSync } from 'node:crypto';
 import type { Action } from '../policy/engine/decision.ts';
 
 /**
- * The activity event as the activity module keeps it. It has the fields of `ActivityEvent` in
- * `filter/filter-context.ts` (which `activity` may not import: the filter sits above it), with a
- * wider `source` for events that come from elsewhere (MON-6): every event a filter adapter emits
- * is an `ActivityEvent` here too, and the writer is an `ActivitySink` there.
+ * The activity event: one decision of a filter adapter, or an event from another source (MON-6).
+ * `filter/filter-context.ts` re-exports it for the adapters, so there is one definition.
  */
 
 /** Where an event came from: a filter adapter, or an ingest source. */

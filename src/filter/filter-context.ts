@@ -1,4 +1,3 @@
-import type { Decision } from '../policy/engine/decision.ts';
 import type { SchoolSnapshot } from '../filtering/snapshot-loader.ts';
 
 /**
@@ -52,39 +51,9 @@ export interface SnapshotSource {
   current(schoolId: string): SchoolSnapshot | undefined;
 }
 
-/** One decision, as the activity log keeps it (MON-1). */
-export interface ActivityEvent {
-  /** Unique id (e.g. a UUIDv7 or random UUID) so a replay never duplicates. */
-  readonly id: string;
-  readonly at: Date;
-  readonly source: 'proxy' | 'dns' | 'squid-helper' | 'icap';
-  readonly schoolId: string;
-  readonly userId: string | null;
-  readonly username: string | null;
-  readonly group: string | null;
-  readonly deviceClass: string | null;
-  readonly clientIp: string;
-  /** HTTP method, `CONNECT`, or the DNS query type (`A`, `AAAA`, …). */
-  readonly method: string;
-  readonly host: string;
-  /**
-   * The URL as the policy allows it to be kept: for illegal categories only the list entry that
-   * matched (MON-4), never the path or query the person asked for.
-   */
-  readonly url: string | null;
-  readonly action: Decision['action'];
-  readonly category: string | null;
-  readonly ruleId: string;
-  /** Response status (HTTP) or rcode (DNS), when known. */
-  readonly status: number | null;
-  readonly bytesIn: number;
-  readonly bytesOut: number;
-  readonly durationMs: number;
-  /** Search terms taken from the URL, when the adapter can see them. */
-  readonly searchTerms: string | null;
-}
-
-/** Where events go. `emit` must never throw or wait: logging never blocks a request. */
-export interface ActivitySink {
-  emit(event: ActivityEvent): void;
-}
+/**
+ * One decision, as the activity log keeps it (MON-1), and where events go (`emit` never throws
+ * or waits: logging never blocks a request). The activity module owns the type; adapters emit
+ * with their own `source` ('proxy', 'dns', 'squid-helper', 'icap').
+ */
+export type { ActivityEvent, ActivitySink } from '../activity/activity-event.ts';

@@ -21,6 +21,7 @@ import {
 import { safeSearchRequest, safeSearchTunnelHost, searchServiceOf } from './safe-search.ts';
 import { searchTermsOf } from './search-terms.ts';
 import type { HostResolver, UpstreamOptions } from './upstream.ts';
+import { sendPage } from './page-layout.ts';
 
 /**
  * HTTPS inspection inside the proxy (ENF-5). A CONNECT from a managed device (its device class is
@@ -686,30 +687,4 @@ function rawPage(status: number, html: string): string {
     'Cache-Control: no-store\r\nConnection: close\r\n\r\n' +
     html
   );
-}
-
-function sendPage(
-  res: ServerResponse,
-  status: number,
-  html: string,
-  extra: readonly string[] = [],
-): void {
-  if (res.headersSent || res.destroyed) return;
-  const body = Buffer.from(html, 'utf8');
-  res.writeHead(status, [
-    'Content-Type',
-    HTML,
-    'Content-Length',
-    String(body.length),
-    'Cache-Control',
-    'no-store',
-    'X-Content-Type-Options',
-    'nosniff',
-    'Referrer-Policy',
-    'no-referrer',
-    'Content-Security-Policy',
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-    ...extra,
-  ]);
-  res.end(body);
 }

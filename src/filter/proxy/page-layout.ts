@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 /**
  * The frame of every page the proxy writes itself (block pages, "could not reach" pages, help):
  * one accessible HTML document with its style inline, no script, no external resource (the page
@@ -85,3 +86,30 @@ export const CLOUD_BADGE =
   '<svg class="badge" viewBox="0 0 72 72" aria-hidden="true" focusable="false">' +
   '<path d="M22 52a12 12 0 0 1-1-24 16 16 0 0 1 31-3 11 11 0 0 1-1 27z" fill="#e9c98f"/>' +
   '<path d="M30 38l12 10M42 38 30 48" stroke="#8a4f08" stroke-width="3.5" stroke-linecap="round"/></svg>';
+
+/** Send an HTML page of the filter's own (block page, 502 page, …), never cached. */
+export function sendPage(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  extra: readonly string[] = [],
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const body = Buffer.from(html, 'utf8');
+  res.writeHead(status, [
+    'Content-Type',
+    'text/html; charset=utf-8',
+    'Content-Length',
+    String(body.length),
+    'Cache-Control',
+    'no-store',
+    'X-Content-Type-Options',
+    'nosniff',
+    'Referrer-Policy',
+    'no-referrer',
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    ...extra,
+  ]);
+  res.end(body);
+}

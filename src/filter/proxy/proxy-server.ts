@@ -68,6 +68,7 @@ import {
   HostResolver,
   type UpstreamOptions,
 } from './upstream.ts';
+import { sendPage } from './page-layout.ts';
 
 /**
  * Haven's explicit HTTP/1.1 forward proxy (ENF-1). Every request passes the same named stages:
@@ -835,32 +836,6 @@ function onResponseClose(this: ServerResponse): void {
     durationMs: performance.now() - ex.started,
     searchTerms: ex.searchTerms,
   });
-}
-
-function sendPage(
-  res: ServerResponse,
-  status: number,
-  html: string,
-  extra: readonly string[] = [],
-): void {
-  if (res.headersSent || res.destroyed) return;
-  const body = Buffer.from(html, 'utf8');
-  res.writeHead(status, [
-    'Content-Type',
-    HTML,
-    'Content-Length',
-    String(body.length),
-    'Cache-Control',
-    'no-store',
-    'X-Content-Type-Options',
-    'nosniff',
-    'Referrer-Policy',
-    'no-referrer',
-    'Content-Security-Policy',
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-    ...extra,
-  ]);
-  res.end(body);
 }
 
 // ------------------------------------------------------------------------------------------
