@@ -155,6 +155,16 @@ export const abilityRules = {
     roles: ['dsl', 'deputy-dsl'],
     record: sameSchool,
   },
+  'phrases.read': {
+    description: "Read the school's safeguarding phrase lists and their change log",
+    roles: ['dsl', 'deputy-dsl', 'online-safety-lead', 'head'],
+    record: sameSchool,
+  },
+  'phrases.edit': {
+    description: 'Change the safeguarding phrase lists (each save is a new version with a note)',
+    roles: ['dsl', 'online-safety-lead'],
+    record: sameSchool,
+  },
   'audit.read': { description: 'Read the audit log', roles: auditReaders, record: sameSchool },
   'audit.verify': { description: "Check the audit log's hash chain", roles: auditReaders },
   'activity.read': {

@@ -16,6 +16,7 @@ import { filteringRoutes } from './routes/filtering-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { acceptFormPosts, networkRoutes } from './routes/network-routes.ts';
 import { peopleRoutes } from './routes/people-routes.ts';
+import { phraseListRoutes } from './routes/phrase-list-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 
@@ -30,6 +31,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...networkRoutes(deps),
     ...auditRoutes(deps),
     ...alertRoutes(deps),
+    ...phraseListRoutes(deps),
     ...activityRoutes(deps),
   ];
 }
@@ -81,6 +83,13 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => {
     done(null, body);
   });
+  app.addContentTypeParser(
+    ['text/yaml', 'application/yaml'],
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
   acceptFormPosts(app);
   acceptIngestBodies(app);
 

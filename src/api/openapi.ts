@@ -98,7 +98,14 @@ export function openApiDocument(routes: readonly AnyRoute[]): JsonSchema {
         content:
           route.bodyType === 'text/csv'
             ? { 'text/csv': { schema: { type: 'string' } } }
-            : { 'application/json': { schema: schemaOf(route.body, 'input') } },
+            : route.yamlBody && route.body instanceof z.ZodUnion
+              ? {
+                  'application/json': {
+                    schema: schemaOf(route.body.options[0] as z.ZodType, 'input'),
+                  },
+                  'text/yaml': { schema: { type: 'string' } },
+                }
+              : { 'application/json': { schema: schemaOf(route.body, 'input') } },
       };
     }
     paths[path] ??= {};

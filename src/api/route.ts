@@ -36,13 +36,18 @@ export interface RouteDefinition<
   body?: B;
   /** Body content type when not JSON (e.g. `text/csv`): the body arrives as a string. */
   bodyType?: 'text/csv';
+  /**
+   * The body may also be sent as YAML (`text/yaml`): it arrives as a string, so the body schema
+   * is a union of the JSON body (first) and `z.string()`.
+   */
+  yamlBody?: true;
   query?: Q;
   params?: P;
   response: R;
   /** Success status; 200 unless given. */
   status?: 200 | 201 | 204;
   /** A document instead of JSON: the handler sends it with `reply` and returns undefined. */
-  produces?: 'text/html' | 'application/pdf' | 'text/csv';
+  produces?: 'text/html' | 'application/pdf' | 'text/csv' | 'text/yaml';
   handler: (ctx: RouteContext<z.output<B>, z.output<Q>, z.output<P>>) => Promise<z.input<R>>;
 }
 
@@ -54,11 +59,12 @@ export interface AnyRoute {
   tag: string;
   body?: z.ZodType;
   bodyType?: 'text/csv';
+  yamlBody?: true;
   query?: z.ZodType;
   params?: z.ZodType;
   response: z.ZodType;
   status?: 200 | 201 | 204;
-  produces?: 'text/html' | 'application/pdf' | 'text/csv';
+  produces?: 'text/html' | 'application/pdf' | 'text/csv' | 'text/yaml';
   handler: (ctx: RouteContext<unknown, unknown, unknown>) => Promise<unknown>;
 }
 

@@ -373,3 +373,21 @@ export interface Database {
 export type Alert = Selectable<AlertTable>;
 export type NewAlert = Insertable<AlertTable>;
 export type AlertIsolation = Selectable<AlertIsolationTable>;
+
+export interface PhraseListVersionTable {
+  id: Generated<string>;
+  school_id: string;
+  number: number;
+  /** A `PhraseDocument` (validated before it is stored). */
+  document: Json<unknown>;
+  change_note: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface Database {
+  phrase_list_versions: PhraseListVersionTable;
+}
+
+export type PhraseListVersion = Selectable<PhraseListVersionTable>;

@@ -81,6 +81,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
     assert.deepEqual(await navLabels(page), [
       'Home',
       'Alerts',
+      'Phrase lists',
       'People',
       'Groups',
       'Policy',

@@ -56,6 +56,7 @@ describe('signing in through the browser (haven start + Chromium)', () => {
     assert.deepEqual(await navLabels(page), [
       'Home',
       'Alerts',
+      'Phrase lists',
       'People',
       'Groups',
       'Policy',

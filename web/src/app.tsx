@@ -10,6 +10,7 @@ import { GroupsPage } from './pages/groups-page.tsx';
 import { HomePage } from './pages/home-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { PeoplePage } from './pages/people-page.tsx';
+import { PhrasesPage } from './pages/phrases/phrases-page.tsx';
 import { PolicyPage } from './pages/policy/policy-page.tsx';
 import { BlockedPage, blockedPageTitle } from './pages/public/blocked-page.tsx';
 import { NetworkSignInPage } from './pages/public/network-sign-in-page.tsx';
@@ -25,6 +26,11 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
   {
     '/': { title: 'Home', ability: null, render: () => <HomePage /> },
     '/alerts': { title: 'Alerts', ability: 'alerts.read', render: () => <AlertsPage /> },
+    '/phrases': {
+      title: 'Phrase lists',
+      ability: 'phrases.read',
+      render: () => <PhrasesPage />,
+    },
     '/people': { title: 'People', ability: 'users.list', render: () => <PeoplePage /> },
     '/groups': { title: 'Groups', ability: 'groups.list', render: () => <GroupsPage /> },
     '/policy': { title: 'Policy', ability: 'policy.read', render: () => <PolicyPage /> },

@@ -12,6 +12,7 @@ export interface NavItem {
 export const navigation: readonly NavItem[] = [
   { path: '/', label: 'Home', ability: null },
   { path: '/alerts', label: 'Alerts', ability: 'alerts.read' },
+  { path: '/phrases', label: 'Phrase lists', ability: 'phrases.read' },
   { path: '/people', label: 'People', ability: 'users.list' },
   { path: '/groups', label: 'Groups', ability: 'groups.list' },
   { path: '/policy', label: 'Policy', ability: 'policy.read' },

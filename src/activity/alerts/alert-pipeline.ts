@@ -3,6 +3,7 @@ import { audit } from '../../access/audit.ts';
 import { systemActor } from '../../access/actor.ts';
 import { compilePhrases, type PhraseIndex } from '../../policy/phrases/phrase-matcher.ts';
 import { STARTER_PHRASE_LISTS } from '../../policy/phrases/starter-lists.ts';
+import { activePhraseListVersionId } from '../../store/phrase-list-repository.ts';
 import {
   findOpenDuplicate,
   insertAlert,
@@ -14,6 +15,7 @@ import {
 } from '../../store/alert-repository.ts';
 import type { Alert, Database } from '../../store/schema.ts';
 import type { ActivityEvent, ActivitySink } from '../activity-event.ts';
+import { activePhraseLists } from '../phrase-lists.ts';
 import type { AlertDelivery } from './alert-delivery.ts';
 import {
   adjustSeverity,
@@ -36,8 +38,13 @@ export interface AlertPipelineOptions {
   db: Kysely<Database>;
   delivery: AlertDelivery;
   clock?: () => Date;
-  /** Compiled phrase lists (default: Haven's starter lists). */
+  /** Compiled phrase lists for every school (default: each school's active lists, see below). */
   phrases?: PhraseIndex;
+  /**
+   * How often a school's active phrase-list version is checked (default 10 s): a newly saved
+   * version is scored with at most this long after it is saved.
+   */
+  phraseRefreshMs?: number;
   /** A category total at or above this raises an alert (default 100). */
   threshold?: number;
   /** Repeats within this window count on one alert (default 60 minutes). */
@@ -83,7 +90,8 @@ function worthScoring(event: ActivityEvent): boolean {
 export function createAlertPipeline(options: AlertPipelineOptions): AlertPipeline {
   const { db, delivery } = options;
   const clock = options.clock ?? (() => new Date());
-  const phrases = options.phrases ?? compilePhrases(STARTER_PHRASE_LISTS);
+  const fixedPhrases = options.phrases;
+  const phraseRefreshMs = options.phraseRefreshMs ?? 10_000;
   const dedupeWindowMs = options.dedupeWindowMs ?? 60 * 60_000;
   const circumvention = options.circumvention ?? { attempts: 5, windowMs: 10 * 60_000 };
   const maxQueued = options.maxQueued ?? 50_000;
@@ -102,6 +110,26 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
     dropped: 0,
     failed: 0,
   };
+  /** Each school's compiled active lists, keyed by version id ('' for the starter lists). */
+  const compiled = new Map<string, { versionId: string; checkedAt: number; index: PhraseIndex }>();
+
+  async function phrasesFor(schoolId: string): Promise<PhraseIndex> {
+    if (fixedPhrases) return fixedPhrases;
+    const cached = compiled.get(schoolId);
+    const now = performance.now();
+    if (cached && now - cached.checkedAt < phraseRefreshMs) return cached.index;
+    const versionId = (await activePhraseListVersionId(db, schoolId)) ?? '';
+    if (cached && cached.versionId === versionId) {
+      cached.checkedAt = now;
+      return cached.index;
+    }
+    const active = await activePhraseLists(db, schoolId);
+    const index = compilePhrases(active.document.lists);
+    compiled.set(schoolId, { versionId: active.version?.id ?? '', checkedAt: now, index });
+    if (cached) log('info', `alerts: phrase lists version ${active.number} in use for ${schoolId}`);
+    return index;
+  }
+
   /** Times of recent blocked circumvention requests, per school and person (or device). */
   const attempts = new Map<string, number[]>();
 
@@ -252,6 +280,17 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
 
   async function process(event: ActivityEvent): Promise<void> {
     counts.scored += 1;
+    let phrases: PhraseIndex;
+    try {
+      phrases = await phrasesFor(event.schoolId);
+    } catch (error) {
+      // Keep scoring with the lists last compiled for the school (or the starter lists).
+      phrases = compiled.get(event.schoolId)?.index ?? compilePhrases(STARTER_PHRASE_LISTS);
+      log(
+        'warn',
+        `alerts: could not load the phrase lists of ${event.schoolId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     const candidates = candidatesFor(event, phrases, options.threshold);
     if (event.action === 'block' && event.category === 'circumvention') {
       const n = countCircumvention(event);

@@ -5,6 +5,7 @@ import * as filterNodes from './0003-filter-nodes.ts';
 import * as activity from './0004-activity.ts';
 import * as alerts from './0005-alerts.ts';
 import * as ingestTokens from './0006-ingest-tokens.ts';
+import * as phraseLists from './0007-phrase-lists.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -18,6 +19,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-activity': activity,
   '0005-alerts': alerts,
   '0006-ingest-tokens': ingestTokens,
+  '0007-phrase-lists': phraseLists,
 };
 
 export const migrationProvider: MigrationProvider = {
