@@ -324,7 +324,10 @@ export function createIcapServer(deps: IcapServerDeps): IcapService {
           case 'RESPMOD':
             throw new IcapProtocolError(405, 'this service only does REQMOD');
           default:
-            throw new IcapProtocolError(501, `method ${head.method} is not implemented`);
+            throw new IcapProtocolError(
+              501,
+              `method ${head.method} is not offered: this service answers OPTIONS and REQMOD`,
+            );
         }
         if (!head.keepAlive) break;
       }
