@@ -146,3 +146,47 @@ function locate(
     message: issue.message,
   };
 }
+
+/** The issues without repeats (the same message at the same path). */
+export function dedupeIssues<I extends { path: readonly DataPathSegment[]; message: string }>(
+  issues: readonly I[],
+  formatPath: (path: readonly DataPathSegment[]) => string,
+): I[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${formatPath(issue.path)}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The value at a key path of plain data, or undefined. */
+export function valueAt(data: unknown, path: readonly DataPathSegment[]): unknown {
+  let node = data;
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string | number, unknown>)[segment];
+  }
+  return node;
+}
+
+/** A value in words, for messages: `"ks9"`, `a list`, `nothing (null)`. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'nothing (null)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value}"`;
+  return String(value);
+}
+
+/** zod's type names in words. */
+export const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping (key: value)',
+  record: 'a mapping (key: value)',
+};

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { checkPolicy, formatPath, type PathSegment, type PolicyIssue } from './policy-checks.ts';
 import { policySchema, type Policy } from './policy-schema.ts';
+import { dedupeIssues, describeValue, TYPE_NAMES, valueAt } from '../yaml-data.ts';
 
 /**
  * Validate a policy document held as plain data (from YAML, JSON or the API): its shape (zod)
@@ -19,7 +20,10 @@ export function validatePolicy(data: unknown): PolicyValidation {
   const parsed = policySchema.safeParse(data);
   const shape = parsed.success ? [] : parsed.error.issues.flatMap((i) => fromZod(i, [], data));
   const checks = checkPolicy(data);
-  const errors = dedupe([...shape, ...checks.filter((issue) => issue.severity === 'error')]);
+  const errors = dedupeIssues(
+    [...shape, ...checks.filter((issue) => issue.severity === 'error')],
+    formatPath,
+  );
   const warnings = checks.filter((issue) => issue.severity === 'warning');
   if (parsed.success && errors.length === 0) return { ok: true, policy: parsed.data, warnings };
   return { ok: false, errors, warnings };
@@ -29,42 +33,6 @@ export function validatePolicy(data: unknown): PolicyValidation {
 export function describeIssues(issues: readonly PolicyIssue[]): string {
   return issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`).join('\n');
 }
-
-function dedupe(issues: PolicyIssue[]): PolicyIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((issue) => {
-    const key = `${formatPath(issue.path)}\u0000${issue.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
-  let node = data;
-  for (const segment of path) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<string | number, unknown>)[segment];
-  }
-  return node;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'nothing (null)';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value}"`;
-  return String(value);
-}
-
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  string: 'text',
-  number: 'a number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'a mapping (key: value)',
-  record: 'a mapping (key: value)',
-};
 
 function segments(path: readonly PropertyKey[]): PathSegment[] {
   return path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));

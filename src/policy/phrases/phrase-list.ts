@@ -2,6 +2,7 @@ import { Document, isMap, isSeq } from 'yaml';
 import { z } from 'zod';
 import { MIN_PREFIX_LENGTH, phraseKey, phraseWords } from './phrase-normalise.ts';
 import { formatYamlProblems, parseYamlData, type YamlProblem } from '../yaml-data.ts';
+import { dedupeIssues, describeValue, TYPE_NAMES, valueAt } from '../yaml-data.ts';
 
 /**
  * Weighted safeguarding phrase lists as editable, versionable data (MON-2).
@@ -180,7 +181,10 @@ export function validatePhraseDocument(data: unknown): PhraseValidation {
   const parsed = phraseDocumentSchema.safeParse(data);
   const shape = parsed.success ? [] : parsed.error.issues.flatMap((i) => fromZod(i, data));
   const checks = checkPhraseDocument(data);
-  const errors = dedupe([...shape, ...checks.filter((i) => i.severity === 'error')]);
+  const errors = dedupeIssues(
+    [...shape, ...checks.filter((i) => i.severity === 'error')],
+    formatPhrasePath,
+  );
   const warnings = checks.filter((i) => i.severity === 'warning');
   if (parsed.success && errors.length === 0) return { ok: true, document: parsed.data, warnings };
   return { ok: false, errors, warnings };
@@ -335,42 +339,6 @@ export function checkPhraseDocument(data: unknown): PhraseIssue[] {
   });
   return issues;
 }
-
-function dedupe(issues: PhraseIssue[]): PhraseIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const key = `${formatPhrasePath(i.path)}\u0000${i.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function valueAt(data: unknown, path: readonly PhrasePathSegment[]): unknown {
-  let node = data;
-  for (const segment of path) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<string | number, unknown>)[segment];
-  }
-  return node;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'nothing (null)';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value}"`;
-  return String(value);
-}
-
-const TYPE_NAMES: Readonly<Record<string, string>> = {
-  string: 'text',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-  array: 'a list',
-  object: 'a mapping (key: value)',
-};
 
 function fromZod(zodIssue: z.core.$ZodIssue, data: unknown): PhraseIssue[] {
   const path = zodIssue.path.map((s) => (typeof s === 'symbol' ? String(s) : s));
