@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Ability } from '../access/abilities.ts';
-import type { Actor } from '../access/actor.ts';
+import type { AuditActor } from '../access/actor.ts';
 import type { RegisterPerson } from '../store/register-repository.ts';
 import type { Database } from '../store/schema.ts';
 import { isDay } from './register-clocks.ts';
@@ -103,7 +103,7 @@ export interface HookInput {
   readonly schoolId: string;
   readonly data: Record<string, FieldValue>;
   readonly previous: RowData | null;
-  readonly actor: Actor;
+  readonly actor: AuditActor;
   readonly now: Date;
 }
 
@@ -160,8 +160,6 @@ export interface RegisterDefinition {
 
 // ---------------------------------------------------------------------------------------------
 // Validation built from the fields
-
-const uuid = z.uuid('choose someone from the list');
 
 function fieldSchema(
   field: FieldDefinition,

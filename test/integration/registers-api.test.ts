@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { checkCredentials } from '../../src/access/sessions.ts';
 import { governanceDueDates } from '../../src/governance/governance-due-dates.ts';
 import { registers } from '../../src/governance/registers/index.ts';
+import { setupDemoSchool } from '../../src/demo/demo-school.ts';
 import type { School, User } from '../../src/store/schema.ts';
 import { eachDatabase } from '../support/each-database.ts';
 import { buildPerson, buildSchool, frozenClock } from '../support/factories.ts';
@@ -615,5 +616,22 @@ eachDatabase('governance registers API', (ctx) => {
     assert.equal(overview.registers.length, registers.length);
     const roles = overview.registers.find((r) => r.key === 'roles');
     assert.ok(roles?.registerFlags.some((f) => f.code === 'missing-governor-filtering-monitoring'));
+  });
+
+  test('the demo school has rows in every register but the guest accounts, with live clocks and flags', async () => {
+    const { school: demo } = await setupDemoSchool(ctx.store.db, clock.now());
+    const counts = await ctx.store.db
+      .selectFrom('register_rows')
+      .select(['register', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('school_id', '=', demo.id)
+      .groupBy('register')
+      .execute();
+    const have = new Set(counts.map((c) => c.register));
+    const missing = registers.map((r) => r.key).filter((k) => !have.has(k));
+    assert.deepEqual(missing, ['guest-accounts']);
+    const due = await governanceDueDates(ctx.store.db, demo.id, clock.now());
+    const breach = due.find((d) => d.kind === 'breach-ico');
+    assert.equal(breach?.due.toISOString(), '2026-11-25T14:00:00.000Z');
+    assert.ok(due.some((d) => d.kind === 'osg-action' && d.overdue));
   });
 });
