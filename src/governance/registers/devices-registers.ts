@@ -30,7 +30,7 @@ export const devicesRegister: RegisterDefinition = {
   noun: 'device',
   area: 'Devices, software and guests',
   description:
-    'Every device: its asset tag, type and serial number, who holds it, its ownership class (the classes of the policy’s mobile technologies table) and whether it is enrolled in mobile device management. School devices not enrolled, and devices held by someone who has left, are flagged.',
+    'Every device: its asset tag, type and serial number, who holds it, its ownership class (the classes of the policy’s mobile technologies table) and whether it is enrolled in mobile device management. School devices not enrolled (or still pending), and devices held by someone who has left, are flagged; a device that cannot be enrolled, such as a camera, is recorded as not applicable.',
   source: 'GOV-6; policy "Mobile technologies" (school owned/provided devices)',
   readAbility: 'registers.devices.read',
   editAbility: 'registers.devices.edit',
@@ -117,7 +117,7 @@ export const devicesRegister: RegisterDefinition = {
       ownership &&
       DEVICE_CLASS_OWNERSHIP[ownership] === 'school' &&
       active &&
-      text(row.data, 'mdm') !== 'enrolled'
+      ['not-enrolled', 'pending'].includes(text(row.data, 'mdm') ?? '')
     ) {
       flags.push({
         code: 'not-managed',
