@@ -198,6 +198,92 @@ export const abilityRules = {
     roles: ['dsl', 'head'],
     record: sameSchool,
   },
+  // Governance registers (GOV-1, GOV-6 to GOV-9): who may read and edit each register
+  'registers.list': {
+    description: 'See the Registers area: the registers you may read and their due dates',
+    roles: [...staffRoles, 'governor', 'chair-of-governors', 'trust-admin'],
+  },
+  'registers.roles.read': {
+    description:
+      'Read the roles and responsibilities register and the Online Safety Group (members, meetings, actions)',
+    roles: [...staffRoles, 'governor', 'chair-of-governors', 'trust-admin'],
+    record: sameSchool,
+  },
+  'registers.roles.edit': {
+    description:
+      'Change the roles register and record Online Safety Group members, meetings and actions',
+    roles: ['head', 'dsl', 'online-safety-lead', 'trust-admin'],
+    record: sameSchool,
+  },
+  'registers.devices.read': {
+    description: 'Read the device asset register, device loans and software licences',
+    roles: [
+      'technician',
+      'online-safety-lead',
+      'head',
+      'dsl',
+      'governor',
+      'chair-of-governors',
+      'trust-admin',
+    ],
+    record: sameSchool,
+  },
+  'registers.devices.edit': {
+    description: 'Change the device asset register, device loans and software licences',
+    roles: ['technician', 'online-safety-lead', 'trust-admin'],
+    record: sameSchool,
+  },
+  'registers.guests.read': {
+    description: 'Read the guest access policy and the time-limited guest accounts',
+    roles: [
+      'technician',
+      'online-safety-lead',
+      'head',
+      'dsl',
+      'governor',
+      'chair-of-governors',
+      'trust-admin',
+    ],
+    record: sameSchool,
+  },
+  'registers.guests.manage': {
+    description:
+      'Create time-limited guest accounts (sign-in refused after expiry) and edit the guest access policy',
+    roles: ['technician', 'online-safety-lead', 'head', 'trust-admin'],
+    record: sameSchool,
+  },
+  'registers.photo-consent.read': {
+    description:
+      'Read the photo consent register (which pupils may be photographed, for what) and run the publishing check (reads audited)',
+    roles: [...staffRoles, 'trust-admin'],
+    record: sameSchool,
+  },
+  'registers.photo-consent.edit': {
+    description: "Record parents' written photo consent and pupils whose image must not be taken",
+    roles: ['head', 'dsl', 'online-safety-lead', 'trust-admin'],
+    record: sameSchool,
+  },
+  'registers.data-protection.read': {
+    description:
+      'Read the data protection registers: processing, information assets, retention, DPIAs, breaches, SARs, FOI, legal holds (reads audited)',
+    roles: ['head', 'dsl', 'deputy-dsl', 'online-safety-lead', 'trust-admin'],
+    record: sameSchool,
+  },
+  'registers.data-protection.edit': {
+    description: 'Change the data protection registers, including the activity retention periods',
+    roles: ['head', 'dsl', 'online-safety-lead', 'trust-admin'],
+    record: sameSchool,
+  },
+  'registers.social-media.read': {
+    description: "Read the register of the school's official social media accounts",
+    roles: [...staffRoles, 'governor', 'chair-of-governors', 'trust-admin'],
+    record: sameSchool,
+  },
+  'registers.social-media.edit': {
+    description: 'Record official social media accounts, their approval and their administrators',
+    roles: ['head', 'online-safety-lead', 'trust-admin'],
+    record: sameSchool,
+  },
 } as const satisfies Record<string, AbilityRule>;
 
 export type Ability = keyof typeof abilityRules;

@@ -53,7 +53,7 @@ export function actorOf(user: User): Actor {
 
 export type CredentialCheck =
   | { ok: true; user: User }
-  | { ok: false; problem: 'bad-credentials' | 'disabled' }
+  | { ok: false; problem: 'bad-credentials' | 'disabled' | 'expired' }
   | { ok: false; problem: 'locked'; retryAfterSeconds: number };
 
 /**
@@ -121,10 +121,16 @@ export async function checkCredentials(
     return { ok: false, problem: 'bad-credentials' };
   }
   if (user.disabled) return { ok: false, problem: 'disabled' };
+  if (guestExpired(user, now)) return { ok: false, problem: 'expired' };
   if (user.failed_logins !== 0 || user.locked_until !== null) {
     await updateUser(db, user.id, { failed_logins: 0, locked_until: null });
   }
   return { ok: true, user };
+}
+
+/** A time-limited guest account past its expiry (GOV-6): sign-in refused, sessions end. */
+export function guestExpired(user: User, now: Date): boolean {
+  return user.guest_expires_at !== null && user.guest_expires_at.getTime() <= now.getTime();
 }
 
 /** The API's answer to a failed credential check. */
@@ -136,6 +142,11 @@ export function credentialError(check: Exclude<CredentialCheck, { ok: true }>): 
       { extra: { retryAfterSeconds: check.retryAfterSeconds } },
     );
   }
+  if (check.problem === 'expired')
+    return new HavenError(
+      'HAVEN_ACCOUNT_DISABLED',
+      'This guest account has expired: ask the member of staff who arranged your visit.',
+    );
   return new HavenError(
     check.problem === 'disabled' ? 'HAVEN_ACCOUNT_DISABLED' : 'HAVEN_BAD_CREDENTIALS',
   );
@@ -215,7 +226,7 @@ export async function resumeSession(
   if (!found) return undefined;
   const { session, user } = found;
   const now = deps.now.getTime();
-  if (session.expires_at.getTime() <= now || user.disabled) {
+  if (session.expires_at.getTime() <= now || user.disabled || guestExpired(user, deps.now)) {
     await deleteSession(db, id);
     return undefined;
   }

@@ -7,6 +7,8 @@ import { CliError } from './cli-context.ts';
 import { err, io, out, runWithIo, type CliIo } from './cli-io.ts';
 import { activityCommand } from './commands/activity-command.ts';
 import { auditCommand } from './commands/audit-command.ts';
+// Governance registers
+import { registersCommand } from './commands/registers-command.ts';
 import { benchCommand } from './commands/bench-command.ts';
 import { caCommand } from './commands/ca-command.ts';
 import { decideCommands } from './commands/decide-commands.ts';
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   benchCommand(program);
   auditCommand(program);
   caCommand(program);
+  // Governance registers
+  registersCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -5,6 +5,8 @@ import type { Role } from '../access/roles.ts';
 import { createPerson } from '../school/people.ts';
 import { createSchool } from '../school/schools.ts';
 import { adoptFirstPolicy } from '../filtering/policy-versions.ts';
+// Governance registers
+import { addDemoRegisters } from '../governance/register-demo-data.ts';
 import { demoSchoolPolicy } from '../policy/templates/index.ts';
 import { findSchoolBySlug } from '../store/school-repository.ts';
 import type { Database, School } from '../store/schema.ts';
@@ -133,5 +135,7 @@ export async function setupDemoSchool(
     },
     { actor, now },
   );
+  // Governance registers
+  await addDemoRegisters(db, { schoolId: school.id, people, actor, now });
   return { school, created: true };
 }

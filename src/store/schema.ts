@@ -391,3 +391,29 @@ export interface Database {
 }
 
 export type PhraseListVersion = Selectable<PhraseListVersionTable>;
+
+// Governance registers (migration 0010): the rows of every register, and guest account expiry.
+
+export interface RegisterRowTable {
+  id: Generated<string>;
+  school_id: string;
+  register: string;
+  data: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  created_by: string | null;
+  updated_at: Timestamp;
+  updated_by: string | null;
+  archived_at: Timestamp | null;
+  archived_by: string | null;
+}
+
+export interface UserTable {
+  /** A guest account's end: sign-in is refused from then on (null: not a guest account). */
+  guest_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface Database {
+  register_rows: RegisterRowTable;
+}
+
+export type RegisterRow = Selectable<RegisterRowTable>;

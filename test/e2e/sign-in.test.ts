@@ -64,6 +64,7 @@ describe('signing in through the browser (haven start + Chromium)', () => {
       'Activity',
       'Audit log',
       'My account',
+      'Registers',
     ]);
     await page.getByRole('heading', { name: 'Welcome, Dana Shah' }).waitFor();
     await page.getByText(/Intact: \d+ entries/).waitFor();

@@ -19,6 +19,9 @@ import { isIwf, readBlockedSubject } from './pages/public/public-params.ts';
 import { ReportPage } from './pages/public/report-page.tsx';
 import { ReviewPage } from './pages/public/review-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
+// Governance registers
+import { RegisterPage } from './pages/registers/register-page.tsx';
+import { RegistersPage } from './pages/registers/registers-page.tsx';
 import { Link, useRouter } from './router.tsx';
 import { SessionContext, type SessionValue } from './session.tsx';
 
@@ -42,7 +45,27 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
     '/activity': { title: 'Activity', ability: 'activity.read', render: () => <ActivityPage /> },
     '/audit': { title: 'Audit log', ability: 'audit.read', render: () => <AuditPage /> },
     '/account': { title: 'My account', ability: null, render: () => <AccountPage /> },
+    // Governance registers
+    '/registers': {
+      title: 'Registers',
+      ability: 'registers.list',
+      render: () => <RegistersPage />,
+    },
   };
+
+/** A page under `/registers/<register>`: one generic page for every register. */
+function registerPageOf(
+  path: string,
+): { title: string; ability: string | null; render: () => ReactElement } | undefined {
+  const match = /^\/registers\/([a-z][a-z0-9-]*)$/.exec(path);
+  if (!match?.[1]) return undefined;
+  const key = match[1];
+  return {
+    title: 'Registers',
+    ability: 'registers.list',
+    render: () => <RegisterPage registerKey={key} />,
+  };
+}
 
 /**
  * Pages reached from outside the signed-in app — the web filter's block page links to them and
@@ -113,7 +136,7 @@ export function App() {
     void refresh();
   }, [refresh]);
 
-  const page = pages[path];
+  const page = pages[path] ?? registerPageOf(path);
   const shownPath = useRef<string | null>(null);
   const isPublic = publicPaths.has(path);
   useEffect(() => {

@@ -21,6 +21,8 @@ export const navigation: readonly NavItem[] = [
   { path: '/activity', label: 'Activity', ability: 'activity.read' },
   { path: '/audit', label: 'Audit log', ability: 'audit.read' },
   { path: '/account', label: 'My account', ability: null },
+  // Governance registers
+  { path: '/registers', label: 'Registers', ability: 'registers.list' },
 ];
 
 export function visibleNavigation(abilities: readonly string[]): NavItem[] {

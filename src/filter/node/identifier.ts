@@ -312,7 +312,9 @@ export class NetworkIdentifier implements Identifier {
         reason:
           check.problem === 'disabled'
             ? 'this account is switched off'
-            : 'wrong username or password',
+            : check.problem === 'expired'
+              ? 'this guest account has expired'
+              : 'wrong username or password',
       };
     }
     const user = check.user;
