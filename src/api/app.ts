@@ -19,6 +19,9 @@ import { peopleRoutes } from './routes/people-routes.ts';
 import { phraseListRoutes } from './routes/phrase-list-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+// Temporary exemptions and filter change control
+import { changeRequestRoutes } from './routes/change-request-routes.ts';
+import { exemptionRoutes } from './routes/exemption-routes.ts';
 
 /** Every API route, one list per area; the OpenAPI document is generated from it. */
 export function apiRoutes(deps: ApiDeps): AnyRoute[] {
@@ -33,6 +36,9 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...alertRoutes(deps),
     ...phraseListRoutes(deps),
     ...activityRoutes(deps),
+    // Temporary exemptions and filter change control
+    ...exemptionRoutes(deps),
+    ...changeRequestRoutes(deps),
   ];
 }
 
