@@ -19,6 +19,9 @@ import { isIwf, readBlockedSubject } from './pages/public/public-params.ts';
 import { ReportPage } from './pages/public/report-page.tsx';
 import { ReviewPage } from './pages/public/review-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
+// Temporary exemptions and filter change control
+import { ChangeRequestsPage } from './pages/exemptions/change-requests-page.tsx';
+import { ExemptionsPage } from './pages/exemptions/exemptions-page.tsx';
 import { Link, useRouter } from './router.tsx';
 import { SessionContext, type SessionValue } from './session.tsx';
 
@@ -42,6 +45,17 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
     '/activity': { title: 'Activity', ability: 'activity.read', render: () => <ActivityPage /> },
     '/audit': { title: 'Audit log', ability: 'audit.read', render: () => <AuditPage /> },
     '/account': { title: 'My account', ability: null, render: () => <AccountPage /> },
+    // Temporary exemptions and filter change control
+    '/exemptions': {
+      title: 'Exemptions',
+      ability: 'exemptions.read',
+      render: () => <ExemptionsPage />,
+    },
+    '/filter-changes': {
+      title: 'Filter changes',
+      ability: 'change-requests.read',
+      render: () => <ChangeRequestsPage />,
+    },
   };
 
 /**

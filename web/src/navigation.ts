@@ -21,6 +21,9 @@ export const navigation: readonly NavItem[] = [
   { path: '/activity', label: 'Activity', ability: 'activity.read' },
   { path: '/audit', label: 'Audit log', ability: 'audit.read' },
   { path: '/account', label: 'My account', ability: null },
+  // Temporary exemptions and filter change control
+  { path: '/exemptions', label: 'Exemptions', ability: 'exemptions.read' },
+  { path: '/filter-changes', label: 'Filter changes', ability: 'change-requests.read' },
 ];
 
 export function visibleNavigation(abilities: readonly string[]): NavItem[] {
