@@ -36,7 +36,7 @@ function RequestForm({ data, onSent }: { data: ExemptionOptions; onSent: (e: Exe
       const created = await api.post<Exemption>('/api/exemptions', {
         target: kind === 'site' ? { site } : { category },
         groups,
-        startsAt: lesson ? lesson.startsAt : startsAt ? fromLocalInput(startsAt) : '',
+        startsAt: lesson ? lesson.startsAt : fromLocalInput(startsAt || toLocalInput(data.now)),
         endsAt: lesson ? lesson.endsAt : endsAt ? fromLocalInput(endsAt) : '',
         reason,
       });
@@ -147,6 +147,7 @@ function RequestForm({ data, onSent }: { data: ExemptionOptions; onSent: (e: Exe
             <input
               id="ask-starts"
               type="datetime-local"
+              step={1}
               required
               value={startsAt || toLocalInput(data.now)}
               onChange={(e) => setStartsAt(e.target.value)}
@@ -157,6 +158,7 @@ function RequestForm({ data, onSent }: { data: ExemptionOptions; onSent: (e: Exe
             <input
               id="ask-ends"
               type="datetime-local"
+              step={1}
               required
               value={endsAt}
               onChange={(e) => setEndsAt(e.target.value)}
