@@ -237,6 +237,26 @@ export function describeExemption(
   return `${what} for ${row.groups.join(', ')}`;
 }
 
+/** "23 Nov 2026, 09:00–10:30" (or "… to 27 Nov 2026, 15:15") in the school's local time. */
+export function formatPeriod(startsAt: Date, endsAt: Date, timeZone: string): string {
+  const day = new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone,
+  });
+  const time = new Intl.DateTimeFormat('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  });
+  const from = `${day.format(startsAt)}, ${time.format(startsAt)}`;
+  return day.format(startsAt) === day.format(endsAt)
+    ? `${from}–${time.format(endsAt)}`
+    : `${from} to ${day.format(endsAt)}, ${time.format(endsAt)}`;
+}
+
 // --- lesson periods for the request form ---------------------------------------------------
 
 export interface LessonPeriod {

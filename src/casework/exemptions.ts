@@ -9,11 +9,13 @@ import {
   updateExemption,
 } from '../store/exemption-repository.ts';
 import { recordFilterChange } from '../store/filter-change-repository.ts';
+import { findSchoolById } from '../store/school-repository.ts';
 import type { Database, ExemptionRow } from '../store/schema.ts';
 import {
   checkExemptionAsk,
   describeExemption,
   exemptionState,
+  formatPeriod,
   mayDecide,
   type ExemptionAsk,
   type ExemptionContext,
@@ -43,6 +45,16 @@ function window(row: ExemptionRow): { startsAt: string; endsAt: string } {
   };
 }
 
+/** The exemption's period in the school's local time, for the change log. */
+async function period(db: Kysely<Database>, row: ExemptionRow): Promise<string> {
+  const school = await findSchoolById(db, row.school_id);
+  return formatPeriod(
+    new Date(row.starts_at),
+    new Date(row.ends_at),
+    school?.time_zone ?? 'Europe/London',
+  );
+}
+
 export async function requestExemption(
   db: Kysely<Database>,
   schoolId: string,
@@ -67,7 +79,7 @@ export async function requestExemption(
         actorId: by.id,
         actorLabel: by.label,
         kind: 'exemption.requested',
-        summary: `Asked to unblock ${describeExemption(row)} from ${window(row).startsAt} to ${window(row).endsAt}: ${row.reason}`,
+        summary: `Asked to unblock ${describeExemption(row)}, ${await period(trx, row)}: ${row.reason}`,
         detail: { id: row.id, target: row.target, groups: row.groups, ...window(row) },
       },
       deps.now,
@@ -159,7 +171,7 @@ export async function decideExemption(
         actorLabel: by.label,
         kind: decision.approve ? 'exemption.approved' : 'exemption.declined',
         summary: decision.approve
-          ? `Approved: ${describeExemption(updated)} unblocked from ${startsAt} to ${endsAt} (asked by ${updated.requested_by_label})${note ? `: ${note}` : ''}`
+          ? `Approved: ${describeExemption(updated)} unblocked ${await period(trx, updated)} (asked by ${updated.requested_by_label})${note ? `: ${note}` : ''}`
           : `Declined unblocking ${describeExemption(updated)} (asked by ${updated.requested_by_label}): ${note}`,
         detail: { id: row.id, target: row.target, groups: row.groups, startsAt, endsAt },
       },
@@ -305,7 +317,7 @@ export async function logEndedExemptions(db: Kysely<Database>, now: Date): Promi
           actorId: null,
           actorLabel: 'system:exemptions',
           kind: 'exemption.ended',
-          summary: `Ended at ${new Date(row.ends_at).toISOString()}: ${describeExemption(row)} is filtered again`,
+          summary: `Ended as planned (${await period(trx, row)}): ${describeExemption(row)} is filtered again`,
           detail: { id: row.id, endsAt: new Date(row.ends_at).toISOString() },
         },
         now,

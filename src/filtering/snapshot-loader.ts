@@ -97,8 +97,23 @@ export function exemptionInput(row: ExemptionRow): ExemptionInput {
   };
 }
 
+function untilText(iso: string, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}
+
 /** The engine's exemption; its reason names the request, so `haven explain` says which one. */
-export function exemptionRule(input: ExemptionInput): Exemption {
+export function exemptionRule(input: ExemptionInput, timeZone = 'UTC'): Exemption {
   const target =
     input.targetKind === 'category'
       ? { category: input.target }
@@ -111,7 +126,7 @@ export function exemptionRule(input: ExemptionInput): Exemption {
     target,
     from: input.startsAt,
     until: input.endsAt,
-    reason: `"${input.reason}" (asked by ${input.requestedBy}, approved by ${input.approvedBy}, until ${input.endsAt.slice(0, 16).replace('T', ' ')} UTC).`,
+    reason: `"${input.reason}" (asked by ${input.requestedBy}, approved by ${input.approvedBy}, until ${untilText(input.endsAt, timeZone)}).`,
   };
 }
 
@@ -140,7 +155,7 @@ export async function buildSchoolSnapshot(
   const policy = documentOf(version);
   const locals = (await listLocalEntries(db, schoolId)).map(localEntryRule);
   const exemptions = (await listEnforcedExemptions(db, schoolId, now)).map((row) =>
-    exemptionRule(exemptionInput(row)),
+    exemptionRule(exemptionInput(row), school.time_zone),
   );
   const rules = toRules(policy, { schoolId, localEntries: locals, exemptions });
   const snapshot = compile(

@@ -63,9 +63,8 @@ describe('a temporary exemption in the running filter (haven start, Chromium, cu
   /** Poll the proxy until it answers `want`; returns the milliseconds it took. */
   const until = async (want: string, withinMs: number, what: string): Promise<number> => {
     const start = Date.now();
-    let last = '';
     for (;;) {
-      last = await throughProxy();
+      const last = await throughProxy();
       if (last === want) return Date.now() - start;
       assert.ok(Date.now() - start < withinMs, `${what}: still ${last} after ${withinMs} ms`);
       await new Promise((r) => setTimeout(r, 150));

@@ -260,7 +260,7 @@ export function compileSchool(inputs: SchoolInputs, lists: ListIndex, now: Date)
   const rules = toRules(validated.policy, {
     schoolId: school.id,
     localEntries: inputs.localEntries.map(localRule),
-    exemptions: (inputs.exemptions ?? []).map(exemptionRule),
+    exemptions: (inputs.exemptions ?? []).map((x) => exemptionRule(x, school.timeZone)),
   });
   const snapshot = compile(
     {

@@ -341,6 +341,7 @@ export function ExemptionsPage() {
   const current = all.filter((e) => e.state === 'active' || e.state === 'scheduled');
   const past = all.filter((e) => !waiting.includes(e) && !current.includes(e));
   const reload = () => void list.reload();
+  const decider = can('exemptions.decide');
   const section = (id: string, title: string, items: Exemption[], empty: string) => (
     <section aria-labelledby={id} className="filter-section">
       <h2 id={id}>{title}</h2>
@@ -368,17 +369,28 @@ export function ExemptionsPage() {
           decide it; it appears below.
         </p>
       ) : null}
-      {options.error ? <ProblemMessage error={options.error} /> : null}
-      {options.data ? <RequestForm data={options.data} onSent={setSent} /> : null}
       {list.error ? <ProblemMessage error={list.error} /> : null}
-      {list.data ? (
-        <>
-          {section(
+      {/* Those who decide see their queue first; everyone else starts with the form. */}
+      {decider && list.data
+        ? section(
             'waiting-title',
-            can('exemptions.decide') ? 'Waiting for your decision' : 'Waiting for a decision',
+            'Waiting for your decision',
             waiting,
             'Nothing is waiting for a decision.',
-          )}
+          )
+        : null}
+      {options.error ? <ProblemMessage error={options.error} /> : null}
+      {options.data ? <RequestForm data={options.data} onSent={setSent} /> : null}
+      {list.data ? (
+        <>
+          {decider
+            ? null
+            : section(
+                'waiting-title',
+                'Waiting for a decision',
+                waiting,
+                'Nothing is waiting for a decision.',
+              )}
           {section(
             'current-title',
             'Active now and coming up',
