@@ -8,6 +8,8 @@ import { adoptFirstPolicy } from '../filtering/policy-versions.ts';
 import { demoSchoolPolicy } from '../policy/templates/index.ts';
 import { findSchoolBySlug } from '../store/school-repository.ts';
 import type { Database, School } from '../store/schema.ts';
+// Temporary exemptions and filter change control
+import { addDemoExemptions } from './demo-exemptions.ts';
 
 export const demoSchoolSlug = 'roundwood-demo';
 export const demoSchoolName = 'Roundwood Demo School';
@@ -133,5 +135,7 @@ export async function setupDemoSchool(
     },
     { actor, now },
   );
+  // Temporary exemptions and filter change control
+  await addDemoExemptions(db, school.id, now);
   return { school, created: true };
 }
