@@ -36,7 +36,8 @@ export function ChangeLog({ refreshKey }: { refreshKey: string }) {
     <section aria-labelledby="changes-title" className="filter-section">
       <h2 id="changes-title">Change log</h2>
       <p className="hint">
-        Every change to what the filter enforces: policy versions, lists and local entries.
+        Every change to what the filter enforces: policy versions, lists, local entries, exemptions
+        and change requests.
       </p>
       {error ? <ProblemMessage error={error} /> : null}
       {data ? (
