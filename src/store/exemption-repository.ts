@@ -133,19 +133,6 @@ export async function markEndLogged(db: Kysely<Database>, id: string, now: Date)
   return row !== undefined;
 }
 
-/** The earliest instant after `now` at which an approved exemption starts or ends (any school). */
-export async function nextExemptionBoundary(db: Kysely<Database>, now: Date): Promise<Date | null> {
-  const row = await db
-    .selectFrom('exemptions')
-    .select((eb) => [
-      eb.fn.min(sql<Date>`case when starts_at > ${now} then starts_at else ends_at end`).as('at'),
-    ])
-    .where('status', '=', 'approved')
-    .where('ends_at', '>', now)
-    .executeTakeFirst();
-  return row?.at ? new Date(row.at) : null;
-}
-
 /** Exemptions for any of these groups whose window overlaps [from, to), for a chronology. */
 export async function listExemptionsForGroups(
   db: Kysely<Database>,

@@ -10,7 +10,17 @@ import {
 import { logEndedExemptions } from '../../src/casework/exemptions.ts';
 import { setupDemoSchool } from '../../src/demo/demo-school.ts';
 import { demoPassword } from '../../src/access/passwords.ts';
-import { readDatabaseInputs } from '../../src/filter/node/snapshot-inputs.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadFilterCache, saveFilterCache } from '../../src/filter/node/disk-cache.ts';
+import {
+  buildListIndex,
+  compileSchool,
+  readDatabaseInputs,
+  schoolFingerprint,
+} from '../../src/filter/node/snapshot-inputs.ts';
+import { evaluate } from '../../src/policy/engine/evaluate.ts';
 import { listFilterChanges } from '../../src/store/filter-change-repository.ts';
 import { listLocalEntries } from '../../src/store/local-entry-repository.ts';
 import { listPolicyVersions } from '../../src/store/policy-version-repository.ts';
@@ -102,6 +112,33 @@ eachDatabase('temporary exemptions and filter change requests', (ctx) => {
     assert.ok(
       mine?.exemptions?.every((x) => x.id !== asked.json().id || x.approvedBy === 'Dana Shah'),
     );
+
+    // A filter node restarted from the database, or from its disk cache while the database is
+    // away, compiles the same exemption and ends it at the same instant.
+    assert.ok(mine && inputs.lists.contents);
+    const lists = await buildListIndex(inputs.lists.contents);
+    const folder = mkdtempSync(join(tmpdir(), 'haven-exemption-cache-'));
+    try {
+      await saveFilterCache(folder, {
+        savedAt: clock.now(),
+        stamp: inputs.stamp,
+        schools: [{ inputs: mine, fingerprint: schoolFingerprint(mine) }],
+        lists: inputs.lists.contents,
+        written: [],
+      });
+      const cached = (await loadFilterCache(folder))?.schools.find(
+        (s) => s.school.id === school.id,
+      );
+      for (const source of [mine, cached]) {
+        assert.ok(source);
+        const node = compileSchool(source, lists.index, clock.now()).snapshot.snapshot;
+        const ask = { groups: ['ks2'], host: 'bets-for-class.test' };
+        assert.equal(evaluate(node, ask, at(59)).ruleId, `exemption:${ex.id}`);
+        assert.equal(evaluate(node, ask, at(60)).action, 'block');
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
 
     // One millisecond before the end it still applies; at the end it does not.
     const before = await c('dsl').request('POST', '/api/filter/test', {
