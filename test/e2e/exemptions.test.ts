@@ -176,6 +176,44 @@ describe('a temporary exemption in the running filter (haven start, Chromium, cu
     await dsl.close();
   });
 
+  test('a review from the block page is taken up by a teacher and approved by the head', async () => {
+    const review = await fetch(`${haven.url}/api/block-page/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'review', host: site, message: 'We need it for maths' }),
+    });
+    assert.equal(review.status, 201);
+
+    const teacher = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signInAs(teacher, haven.url, 'teacher');
+    await teacher.goto(`${haven.url}/filter-changes`);
+    await teacher.getByRole('button', { name: `Take up Allow ${site}` }).click();
+    const form = teacher.getByRole('form', { name: `Take up: Allow ${site}` });
+    assert.equal(await form.getByLabel('Site or page').inputValue(), site);
+    await form.getByLabel('Key Stage 2').check();
+    await form.getByLabel('Reason').fill('The maths department uses its probability pages');
+    await teacher.screenshot({
+      path: join(screenshots, 'change-take-up-phone.png'),
+      fullPage: true,
+    });
+    await form.getByRole('button', { name: 'Ask for approval' }).click();
+    await teacher.getByRole('status').filter({ hasText: 'waits for approval' }).waitFor();
+    assert.equal(await teacher.getByRole('button', { name: /^Approve/ }).count(), 0);
+    await teacher.close();
+
+    const head = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await signInAs(head, haven.url, 'head');
+    await head.goto(`${haven.url}/filter-changes`);
+    await head.getByRole('button', { name: `Approve Allow ${site} for ks2` }).click();
+    await head.getByRole('status').filter({ hasText: 'Approved' }).waitFor();
+    const decided = head.getByRole('region', { name: 'Decided' });
+    await decided.getByText(`Local allow entry for ${site} added.`).waitFor();
+    await head.screenshot({ path: join(screenshots, 'change-applied.png'), fullPage: true });
+    await head.close();
+    // Applied at once (no effective date): the pupil reaches the site again.
+    await until('200', 5000, 'the applied change');
+  });
+
   test('the governor reads the filter changes and the change log', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await signInAs(page, haven.url, 'governor');

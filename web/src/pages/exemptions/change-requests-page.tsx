@@ -79,14 +79,19 @@ function ChangeForm({
         <label htmlFor={`${prefix}-kind`}>What should change?</label>
         <select
           id={`${prefix}-kind`}
+          aria-describedby={`${prefix}-kind-hint`}
           value={kind}
           onChange={(e) => setKind(e.target.value as Kind)}
         >
-          <option value="allow">Allow a site (a local allow entry)</option>
-          <option value="block">Block a site (a local block entry)</option>
+          <option value="allow">Allow a site</option>
+          <option value="block">Block a site</option>
           <option value="remove">Remove a local entry</option>
-          <option value="matrix">Change the User Actions table (a policy draft)</option>
+          <option value="matrix">Change the User Actions table</option>
         </select>
+        <p className="hint small" id={`${prefix}-kind-hint`}>
+          A site is allowed or blocked with a local entry; a change to the User Actions table
+          becomes a policy draft for the governors.
+        </p>
       </div>
       {kind === 'allow' || kind === 'block' ? (
         <>
