@@ -20,6 +20,7 @@ import {
 } from './store/data-lock.ts';
 import { migrateToLatest, openStore, type Store } from './store/database.ts';
 import { countSchools } from './store/school-repository.ts';
+import { startChangeControlJobs } from './casework/change-request-jobs.ts';
 
 /**
  * The composition root: the only module that wires concrete pieces together.
@@ -163,6 +164,15 @@ export async function startHaven(
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   if (!config.databaseUrl) writeDataLock(config.dataDir, url);
   const maintenance = startActivityMaintenance({ db: store.db });
+  // Approved filter changes are applied at their effective time; ended exemptions are logged.
+  const changeControl = startChangeControlJobs({
+    db: store.db,
+    onChange: (schoolId) => {
+      filterNode?.snapshots.invalidateSchool(schoolId);
+      base.snapshots.invalidateSchool(schoolId);
+    },
+    onError: (error) => output.warn(`change control: ${String(error)}`),
+  });
   if (config.filter.enabled) {
     try {
       filterNode = await startFilterNode({
@@ -173,6 +183,7 @@ export async function startHaven(
         output: { info: () => undefined, warn: output.warn },
       });
     } catch (error) {
+      await changeControl.stop();
       await maintenance.stop();
       await app.close();
       await store.close();
@@ -223,6 +234,7 @@ export async function startHaven(
     close: async () => {
       if (closed) return;
       closed = true;
+      await changeControl.stop();
       await maintenance.stop();
       await filterNode?.close();
       await app.close();

@@ -282,6 +282,35 @@ export const abilityRules = {
   'registers.social-media.edit': {
     description: 'Record official social media accounts, their approval and their administrators',
     roles: ['head', 'online-safety-lead', 'trust-admin'],
+  // Temporary exemptions (FIL-6) and filter change control (FIL-7)
+  'exemptions.request': {
+    description: 'Ask for a site or category to be unblocked for a group for a lesson or a period',
+    roles: staffRoles,
+    record: sameSchool,
+  },
+  'exemptions.read': {
+    description: "See the school's exemptions: asked for, active and expired",
+    roles: [...staffRoles, 'governor', 'chair-of-governors', 'trust-admin'],
+    record: sameSchool,
+  },
+  'exemptions.decide': {
+    description: 'Approve or decline an exemption (not one you asked for), or revoke it early',
+    roles: ['dsl', 'online-safety-lead'],
+    record: sameSchool,
+  },
+  'change-requests.create': {
+    description: 'Ask for a permanent filter change, or take up a review asked from the block page',
+    roles: staffRoles,
+    record: sameSchool,
+  },
+  'change-requests.read': {
+    description: 'Read the filter change requests and their decisions (the change log)',
+    roles: [...staffRoles, 'governor', 'chair-of-governors', 'trust-admin'],
+    record: sameSchool,
+  },
+  'change-requests.decide': {
+    description: 'Approve or decline a filter change request (not one you asked for)',
+    roles: ['online-safety-lead', 'dsl', 'head'],
     record: sameSchool,
   },
 } as const satisfies Record<string, AbilityRule>;

@@ -21,6 +21,9 @@ import { policyRoutes } from './routes/policy-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 // Governance registers
 import { registerRoutes as governanceRegisterRoutes } from './routes/register-routes.ts';
+// Temporary exemptions and filter change control
+import { changeRequestRoutes } from './routes/change-request-routes.ts';
+import { exemptionRoutes } from './routes/exemption-routes.ts';
 
 /** Every API route, one list per area; the OpenAPI document is generated from it. */
 export function apiRoutes(deps: ApiDeps): AnyRoute[] {
@@ -37,6 +40,9 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...activityRoutes(deps),
     // Governance registers
     ...governanceRegisterRoutes(deps),
+    // Temporary exemptions and filter change control
+    ...exemptionRoutes(deps),
+    ...changeRequestRoutes(deps),
   ];
 }
 

@@ -19,6 +19,8 @@ import { migrateCommand } from './commands/migrate-command.ts';
 import { policyCommand } from './commands/policy-command.ts';
 import { startCommand } from './commands/start-command.ts';
 import { usersCommand } from './commands/users-command.ts';
+// Temporary exemptions and filter change control
+import { exemptionsCommand } from './commands/exemptions-command.ts';
 
 /** The `haven` command. Each sub-command lives in its own file under commands/. */
 export function buildProgram(): Command {
@@ -45,6 +47,8 @@ export function buildProgram(): Command {
   caCommand(program);
   // Governance registers
   registersCommand(program);
+  // Temporary exemptions and filter change control
+  exemptionsCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -10,6 +10,8 @@ import { addDemoRegisters } from '../governance/register-demo-data.ts';
 import { demoSchoolPolicy } from '../policy/templates/index.ts';
 import { findSchoolBySlug } from '../store/school-repository.ts';
 import type { Database, School } from '../store/schema.ts';
+// Temporary exemptions and filter change control
+import { addDemoExemptions } from './demo-exemptions.ts';
 
 export const demoSchoolSlug = 'roundwood-demo';
 export const demoSchoolName = 'Roundwood Demo School';
@@ -137,5 +139,7 @@ export async function setupDemoSchool(
   );
   // Governance registers
   await addDemoRegisters(db, { schoolId: school.id, people, actor, now });
+  // Temporary exemptions and filter change control
+  await addDemoExemptions(db, school.id, now);
   return { school, created: true };
 }

@@ -89,6 +89,12 @@ export const errorCatalogue = {
     title: 'Something went wrong inside Haven',
     doc: 'An unexpected error; it was logged with the request id.',
   },
+  // Temporary exemptions (FIL-6)
+  HAVEN_EXEMPTION_REFUSED: {
+    status: 422,
+    title: 'This can never be exempted',
+    doc: 'Illegal content (IWF, CTIRU, categories the policy marks illegal) and ways of getting round the filter cannot be unblocked by an exemption or a change request.',
+  },
 } as const satisfies Record<string, { status: number; title: string; doc: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely';
 import { toRules } from '../policy/document/to-rules.ts';
 import { compile, type Snapshot } from '../policy/engine/compile.ts';
 import { ListIndexBuilder, type ListIndex } from '../policy/engine/list-index.ts';
-import type { LocalEntry } from '../policy/engine/rules.ts';
+import type { Exemption, LocalEntry } from '../policy/engine/rules.ts';
 import { activeBlockListContents } from '../store/block-list-repository.ts';
+import { listEnforcedExemptions } from '../store/exemption-repository.ts';
 import { listLocalEntries } from '../store/local-entry-repository.ts';
 import { findActivePolicyVersion } from '../store/policy-version-repository.ts';
 import { findSchoolById } from '../store/school-repository.ts';
-import type { Database, LocalEntryRow } from '../store/schema.ts';
+import type { Database, ExemptionRow, LocalEntryRow } from '../store/schema.ts';
 import { HavenError } from '../errors/haven-error.ts';
 import { forEachListEntry } from './list-content.ts';
 import { documentOf } from './policy-versions.ts';
@@ -65,6 +66,70 @@ export function localEntryRule(row: LocalEntryRow): LocalEntry {
   };
 }
 
+/**
+ * An approved temporary exemption as the filter needs it (FIL-6): plain strings, so a filter
+ * node can keep it in its disk cache and compile the same snapshot after a restart.
+ */
+export interface ExemptionInput {
+  readonly id: string;
+  readonly targetKind: 'host' | 'url' | 'category';
+  readonly target: string;
+  readonly groups: readonly string[];
+  /** ISO instants: the engine lets requests through when `startsAt <= now < endsAt`. */
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly reason: string;
+  readonly requestedBy: string;
+  readonly approvedBy: string;
+}
+
+export function exemptionInput(row: ExemptionRow): ExemptionInput {
+  return {
+    id: row.id,
+    targetKind: row.target_kind,
+    target: row.target,
+    groups: [...row.groups],
+    startsAt: new Date(row.starts_at).toISOString(),
+    endsAt: new Date(row.ends_at).toISOString(),
+    reason: row.reason,
+    requestedBy: row.requested_by_label,
+    approvedBy: row.decided_by_label ?? '',
+  };
+}
+
+function untilText(iso: string, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}
+
+/** The engine's exemption; its reason names the request, so `haven explain` says which one. */
+export function exemptionRule(input: ExemptionInput, timeZone = 'UTC'): Exemption {
+  const target =
+    input.targetKind === 'category'
+      ? { category: input.target }
+      : input.targetKind === 'url'
+        ? { url: input.target }
+        : { host: input.target };
+  return {
+    id: input.id,
+    groups: [...input.groups],
+    target,
+    from: input.startsAt,
+    until: input.endsAt,
+    reason: `"${input.reason}" (asked by ${input.requestedBy}, approved by ${input.approvedBy}, until ${untilText(input.endsAt, timeZone)}).`,
+  };
+}
+
 export interface SchoolSnapshot {
   schoolId: string;
   snapshot: Snapshot;
@@ -89,7 +154,10 @@ export async function buildSchoolSnapshot(
   }
   const policy = documentOf(version);
   const locals = (await listLocalEntries(db, schoolId)).map(localEntryRule);
-  const rules = toRules(policy, { schoolId, localEntries: locals });
+  const exemptions = (await listEnforcedExemptions(db, schoolId, now)).map((row) =>
+    exemptionRule(exemptionInput(row), school.time_zone),
+  );
+  const rules = toRules(policy, { schoolId, localEntries: locals, exemptions });
   const snapshot = compile(
     {
       ...rules,

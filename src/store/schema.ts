@@ -417,3 +417,67 @@ export interface Database {
 }
 
 export type RegisterRow = Selectable<RegisterRowTable>;
+// Temporary exemptions and filter change requests (migration 0009, FIL-6 and FIL-7).
+
+export type ExemptionTargetKind = 'host' | 'url' | 'category';
+export type ExemptionStatus = 'requested' | 'approved' | 'declined' | 'revoked' | 'withdrawn';
+
+export interface ExemptionTable {
+  id: Generated<string>;
+  school_id: string;
+  target_kind: ExemptionTargetKind;
+  target: string;
+  groups: ColumnType<string[], string[], string[]>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: string;
+  status: ExemptionStatus;
+  requested_by: string | null;
+  requested_by_label: string;
+  requested_at: Timestamp;
+  decided_by: string | null;
+  decided_by_label: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+  revoked_by: string | null;
+  revoked_by_label: string | null;
+  revoked_at: Timestamp | null;
+  revoke_note: string | null;
+  end_logged_at: Timestamp | null;
+}
+
+export type ChangeRequestKind = 'local-entry.add' | 'local-entry.remove' | 'matrix';
+export type ChangeRequestStatus =
+  'draft' | 'requested' | 'approved' | 'declined' | 'applied' | 'failed' | 'withdrawn';
+
+export interface ChangeRequestTable {
+  id: Generated<string>;
+  school_id: string;
+  kind: ChangeRequestKind;
+  /** The change itself (see casework/change-request-rules.ts). */
+  change: Json<Record<string, unknown>>;
+  summary: string;
+  reason: string;
+  status: ChangeRequestStatus;
+  source: 'staff' | 'block-page';
+  block_page_request_id: string | null;
+  requested_by: string | null;
+  requested_by_label: string;
+  created_at: Timestamp;
+  requested_at: Timestamp | null;
+  effective_at: Timestamp | null;
+  decided_by: string | null;
+  decided_by_label: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+  applied_at: Timestamp | null;
+  outcome: string | null;
+}
+
+export interface Database {
+  exemptions: ExemptionTable;
+  change_requests: ChangeRequestTable;
+}
+
+export type ExemptionRow = Selectable<ExemptionTable>;
+export type ChangeRequestRow = Selectable<ChangeRequestTable>;

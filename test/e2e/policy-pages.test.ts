@@ -90,6 +90,8 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Audit log',
       'My account',
       'Registers',
+      'Exemptions',
+      'Filter changes',
     ]);
     // The home page has the policy card.
     const card = page.getByRole('region', { name: 'Online safety policy' });
@@ -180,6 +182,8 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Filtering',
       'My account',
       'Registers',
+      'Exemptions',
+      'Filter changes',
     ]);
     await openPage(page, 'Policy', 'Online safety policy');
     await page.getByRole('button', { name: 'View version 2' }).click();
@@ -300,6 +304,8 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Filtering',
       'My account',
       'Registers',
+      'Exemptions',
+      'Filter changes',
     ]);
     await openPage(page, 'Filtering', 'Filtering');
     assert.equal(await page.getByRole('heading', { name: 'Block lists' }).count(), 0);

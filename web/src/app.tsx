@@ -22,6 +22,9 @@ import { SignInPage } from './pages/sign-in-page.tsx';
 // Governance registers
 import { RegisterPage } from './pages/registers/register-page.tsx';
 import { RegistersPage } from './pages/registers/registers-page.tsx';
+// Temporary exemptions and filter change control
+import { ChangeRequestsPage } from './pages/exemptions/change-requests-page.tsx';
+import { ExemptionsPage } from './pages/exemptions/exemptions-page.tsx';
 import { Link, useRouter } from './router.tsx';
 import { SessionContext, type SessionValue } from './session.tsx';
 
@@ -50,6 +53,16 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
       title: 'Registers',
       ability: 'registers.list',
       render: () => <RegistersPage />,
+    // Temporary exemptions and filter change control
+    '/exemptions': {
+      title: 'Exemptions',
+      ability: 'exemptions.read',
+      render: () => <ExemptionsPage />,
+    },
+    '/filter-changes': {
+      title: 'Filter changes',
+      ability: 'change-requests.read',
+      render: () => <ChangeRequestsPage />,
     },
   };
 

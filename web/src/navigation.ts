@@ -23,6 +23,9 @@ export const navigation: readonly NavItem[] = [
   { path: '/account', label: 'My account', ability: null },
   // Governance registers
   { path: '/registers', label: 'Registers', ability: 'registers.list' },
+  // Temporary exemptions and filter change control
+  { path: '/exemptions', label: 'Exemptions', ability: 'exemptions.read' },
+  { path: '/filter-changes', label: 'Filter changes', ability: 'change-requests.read' },
 ];
 
 export function visibleNavigation(abilities: readonly string[]): NavItem[] {

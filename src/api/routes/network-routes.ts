@@ -24,6 +24,7 @@ import type { BlockPageRequest, Database, School, User } from '../../store/schem
 import { findUserById } from '../../store/user-repository.ts';
 import type { ApiDeps, NetworkSettings } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
+import { draftFromBlockPage } from '../../casework/change-requests.ts';
 
 /**
  * The network side of Haven's API (ENF-4, INC-1):
@@ -472,6 +473,8 @@ export function networkRoutes(deps: ApiDeps): AnyRoute[] {
               },
               now,
             );
+            // A review becomes a draft filter change request for a member of staff (FIL-7).
+            if (created.kind === 'review') await draftFromBlockPage(trx, created, now);
             return created;
           });
         if (isFormPost(request.headers['content-type'])) {

@@ -4,7 +4,12 @@ import { promisify } from 'node:util';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { HavenError } from '../../errors/haven-error.ts';
-import type { SchoolSnapshot } from '../../filtering/snapshot-loader.ts';
+import {
+  exemptionInput,
+  exemptionRule,
+  type ExemptionInput,
+  type SchoolSnapshot,
+} from '../../filtering/snapshot-loader.ts';
 import { toRules } from '../../policy/document/to-rules.ts';
 import type { Policy } from '../../policy/document/policy-schema.ts';
 import { validatePolicy } from '../../policy/document/policy-validate.ts';
@@ -15,6 +20,7 @@ import {
   activeBlockListContents,
   listActiveBlockLists,
 } from '../../store/block-list-repository.ts';
+import { listEnforcedExemptions } from '../../store/exemption-repository.ts';
 import { listLocalEntries } from '../../store/local-entry-repository.ts';
 import { findActivePolicyVersion } from '../../store/policy-version-repository.ts';
 import { listSchools } from '../../store/school-repository.ts';
@@ -53,6 +59,11 @@ export interface SchoolInputs {
     readonly document: unknown;
   } | null;
   readonly localEntries: readonly LocalEntryInput[];
+  /**
+   * Approved temporary exemptions not yet over when read (FIL-6). Optional: a disk cache written
+   * before exemptions existed has none.
+   */
+  readonly exemptions?: readonly ExemptionInput[];
 }
 
 export interface ListInput {
@@ -92,6 +103,7 @@ export async function filterChangeStamp(db: Kysely<Database>): Promise<string> {
 export async function readDatabaseInputs(
   db: Kysely<Database>,
   knownLists: string | null,
+  now: Date = new Date(),
 ): Promise<DatabaseInputs> {
   return db
     .transaction()
@@ -115,6 +127,7 @@ export async function readDatabaseInputs(
       for (const school of await listSchools(trx)) {
         const version = await findActivePolicyVersion(trx, school.id);
         const locals = version ? await listLocalEntries(trx, school.id) : [];
+        const exemptions = version ? await listEnforcedExemptions(trx, school.id, now) : [];
         schools.push({
           school: {
             id: school.id,
@@ -133,6 +146,7 @@ export async function readDatabaseInputs(
             category: row.category,
             reason: row.reason,
           })),
+          exemptions: exemptions.map(exemptionInput),
         });
       }
       return { stamp, schools, lists: { signature, contents } };
@@ -246,6 +260,7 @@ export function compileSchool(inputs: SchoolInputs, lists: ListIndex, now: Date)
   const rules = toRules(validated.policy, {
     schoolId: school.id,
     localEntries: inputs.localEntries.map(localRule),
+    exemptions: (inputs.exemptions ?? []).map((x) => exemptionRule(x, school.timeZone)),
   });
   const snapshot = compile(
     {

@@ -448,7 +448,7 @@ export class SnapshotStore implements SnapshotSource {
     let read;
     try {
       read = await withTimeout(
-        readDatabaseInputs(this.#db, knownLists),
+        readDatabaseInputs(this.#db, knownLists, this.#clock()),
         this.#queryTimeoutMs,
         'the database',
       );

@@ -8,6 +8,8 @@ import * as ingestTokens from './0006-ingest-tokens.ts';
 import * as phraseLists from './0007-phrase-lists.ts';
 // Governance registers
 import * as registers from './0010-registers.ts';
+// Temporary exemptions and filter change control
+import * as exemptions from './0009-exemptions.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -24,6 +26,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0007-phrase-lists': phraseLists,
   // Governance registers
   '0010-registers': registers,
+  // Temporary exemptions and filter change control
+  '0009-exemptions': exemptions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -19,6 +19,8 @@ const released: Record<string, string> = {
   '0007-phrase-lists.ts': 'e4b841ce8bda60ee2282a01ccd4fe28c31cc4e68b371dd50fbd569b4df4c8da6',
   // Governance registers
   '0010-registers.ts': '3091902e972404296a5f673ccce02d3438243db1fba26fe6dd3b225c9a25459b',
+  // Temporary exemptions and filter change control
+  '0009-exemptions.ts': 'aca3be522368e8c7cb1b82616c8b450da27c5ad2c13ed7f62ae3c276812c1b34',
 };
 
 const folder = import.meta.dirname;

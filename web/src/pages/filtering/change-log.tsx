@@ -13,6 +13,17 @@ const KINDS: Readonly<Record<string, string>> = {
   'local-allow.removed': 'Allow removed',
   'list.added': 'List imported',
   'list.updated': 'List updated',
+  // Temporary exemptions and filter change control
+  'exemption.requested': 'Exemption asked',
+  'exemption.approved': 'Exemption approved',
+  'exemption.declined': 'Exemption declined',
+  'exemption.revoked': 'Exemption revoked',
+  'exemption.withdrawn': 'Exemption withdrawn',
+  'exemption.ended': 'Exemption ended',
+  'change-request.requested': 'Change asked',
+  'change-request.approved': 'Change approved',
+  'change-request.declined': 'Change declined',
+  'change-request.applied': 'Change applied',
 };
 
 /** Every change to what the filter enforces, newest first. */
@@ -25,7 +36,8 @@ export function ChangeLog({ refreshKey }: { refreshKey: string }) {
     <section aria-labelledby="changes-title" className="filter-section">
       <h2 id="changes-title">Change log</h2>
       <p className="hint">
-        Every change to what the filter enforces: policy versions, lists and local entries.
+        Every change to what the filter enforces: policy versions, lists, local entries, exemptions
+        and change requests.
       </p>
       {error ? <ProblemMessage error={error} /> : null}
       {data ? (
