@@ -282,6 +282,8 @@ export const abilityRules = {
   'registers.social-media.edit': {
     description: 'Record official social media accounts, their approval and their administrators',
     roles: ['head', 'online-safety-lead', 'trust-admin'],
+    record: sameSchool,
+  },
   // Temporary exemptions (FIL-6) and filter change control (FIL-7)
   'exemptions.request': {
     description: 'Ask for a site or category to be unblocked for a group for a lesson or a period',

@@ -53,6 +53,7 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
       title: 'Registers',
       ability: 'registers.list',
       render: () => <RegistersPage />,
+    },
     // Temporary exemptions and filter change control
     '/exemptions': {
       title: 'Exemptions',
