@@ -19,6 +19,10 @@ import { peopleRoutes } from './routes/people-routes.ts';
 import { phraseListRoutes } from './routes/phrase-list-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+// Acceptable use agreements, training records and surveys
+import { auaRoutes } from './routes/aua-routes.ts';
+import { surveyRoutes } from './routes/survey-routes.ts';
+import { trainingRoutes } from './routes/training-routes.ts';
 
 /** Every API route, one list per area; the OpenAPI document is generated from it. */
 export function apiRoutes(deps: ApiDeps): AnyRoute[] {
@@ -33,6 +37,10 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...alertRoutes(deps),
     ...phraseListRoutes(deps),
     ...activityRoutes(deps),
+    // Acceptable use agreements, training records and surveys
+    ...auaRoutes(deps),
+    ...trainingRoutes(deps),
+    ...surveyRoutes(deps),
   ];
 }
 

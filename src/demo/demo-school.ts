@@ -8,6 +8,8 @@ import { adoptFirstPolicy } from '../filtering/policy-versions.ts';
 import { demoSchoolPolicy } from '../policy/templates/index.ts';
 import { findSchoolBySlug } from '../store/school-repository.ts';
 import type { Database, School } from '../store/schema.ts';
+// Acceptable use agreements, training records and surveys
+import { setupDemoAuaTrainingSurveys } from './demo-aua-training-surveys.ts';
 
 export const demoSchoolSlug = 'roundwood-demo';
 export const demoSchoolName = 'Roundwood Demo School';
@@ -133,5 +135,7 @@ export async function setupDemoSchool(
     },
     { actor, now },
   );
+  // Acceptable use agreements, training records and a pupil survey
+  await setupDemoAuaTrainingSurveys(db, { schoolId: school.id, people, actor, now });
   return { school, created: true };
 }

@@ -9,6 +9,7 @@ import { findActivePolicyVersion } from '../store/policy-version-repository.ts';
 import { findSchoolById } from '../store/school-repository.ts';
 import type { Database, LocalEntryRow } from '../store/schema.ts';
 import { HavenError } from '../errors/haven-error.ts';
+import { loadAuaSafeList } from './aua-safe-list.ts';
 import { forEachListEntry } from './list-content.ts';
 import { documentOf } from './policy-versions.ts';
 
@@ -90,12 +91,14 @@ export async function buildSchoolSnapshot(
   const policy = documentOf(version);
   const locals = (await listLocalEntries(db, schoolId)).map(localEntryRule);
   const rules = toRules(policy, { schoolId, localEntries: locals });
+  const auaSafeList = await loadAuaSafeList(db, schoolId);
   const snapshot = compile(
     {
       ...rules,
       school: { ...rules.school, id: schoolId, name: school.name, timeZone: school.time_zone },
     },
     lists,
+    { auaSafeList },
   );
   return {
     schoolId,

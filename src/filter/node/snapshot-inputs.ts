@@ -8,7 +8,8 @@ import type { SchoolSnapshot } from '../../filtering/snapshot-loader.ts';
 import { toRules } from '../../policy/document/to-rules.ts';
 import type { Policy } from '../../policy/document/policy-schema.ts';
 import { validatePolicy } from '../../policy/document/policy-validate.ts';
-import { compile } from '../../policy/engine/compile.ts';
+import { compile, type AuaSafeListInput } from '../../policy/engine/compile.ts';
+import { loadAuaSafeList } from '../../filtering/aua-safe-list.ts';
 import { ListIndexBuilder, type ListIndex } from '../../policy/engine/list-index.ts';
 import type { LocalEntry } from '../../policy/engine/rules.ts';
 import {
@@ -53,6 +54,8 @@ export interface SchoolInputs {
     readonly document: unknown;
   } | null;
   readonly localEntries: readonly LocalEntryInput[];
+  /** Present when the school keeps people who have not signed the AUA on a safe list (GOV-4). */
+  readonly aua?: AuaSafeListInput;
 }
 
 export interface ListInput {
@@ -115,6 +118,7 @@ export async function readDatabaseInputs(
       for (const school of await listSchools(trx)) {
         const version = await findActivePolicyVersion(trx, school.id);
         const locals = version ? await listLocalEntries(trx, school.id) : [];
+        const aua = version ? await loadAuaSafeList(trx, school.id) : undefined;
         schools.push({
           school: {
             id: school.id,
@@ -133,6 +137,7 @@ export async function readDatabaseInputs(
             category: row.category,
             reason: row.reason,
           })),
+          ...(aua === undefined ? {} : { aua }),
         });
       }
       return { stamp, schools, lists: { signature, contents } };
@@ -253,6 +258,7 @@ export function compileSchool(inputs: SchoolInputs, lists: ListIndex, now: Date)
       school: { ...rules.school, id: school.id, name: school.name, timeZone: school.timeZone },
     },
     lists,
+    { auaSafeList: inputs.aua },
   );
   return {
     snapshot: {
