@@ -20,6 +20,12 @@ import { ReportPage } from './pages/public/report-page.tsx';
 import { ReviewPage } from './pages/public/review-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { Link, useRouter } from './router.tsx';
+// Acceptable use agreements, training records and surveys
+import { AuaPage } from './pages/aua/aua-page.tsx';
+import { AuaSignPage } from './pages/aua/aua-sign-page.tsx';
+import { SurveyAnswerPage } from './pages/surveys/survey-answer-page.tsx';
+import { SurveysPage } from './pages/surveys/surveys-page.tsx';
+import { TrainingPage } from './pages/training/training-page.tsx';
 import { SessionContext, type SessionValue } from './session.tsx';
 
 const pages: Record<string, { title: string; ability: string | null; render: () => ReactElement }> =
@@ -42,6 +48,28 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
     '/activity': { title: 'Activity', ability: 'activity.read', render: () => <ActivityPage /> },
     '/audit': { title: 'Audit log', ability: 'audit.read', render: () => <AuditPage /> },
     '/account': { title: 'My account', ability: null, render: () => <AccountPage /> },
+    // Acceptable use agreements, training records and surveys
+    '/aua': {
+      title: 'Acceptable use agreements',
+      ability: 'aua.completion.read',
+      render: () => <AuaPage />,
+    },
+    '/aua/sign': {
+      title: 'Sign acceptable use agreements',
+      ability: 'aua.sign',
+      render: () => <AuaSignPage />,
+    },
+    '/training': { title: 'Training', ability: 'training.read', render: () => <TrainingPage /> },
+    '/surveys': {
+      title: 'Surveys',
+      ability: 'surveys.results.read',
+      render: () => <SurveysPage />,
+    },
+    '/surveys/answer': {
+      title: 'Survey',
+      ability: 'surveys.answer',
+      render: () => <SurveyAnswerPage />,
+    },
   };
 
 /**
