@@ -5,6 +5,11 @@ import { sql } from 'kysely';
 import { setupDemoSchool } from '../../src/demo/demo-school.ts';
 import { compileSchool, readDatabaseInputs } from '../../src/filter/node/snapshot-inputs.ts';
 import { SnapshotCache } from '../../src/filtering/snapshot-loader.ts';
+import { summariseAuaCompletion } from '../../src/governance/aua-summary.ts';
+import {
+  auaAndTrainingDueDates,
+  summariseTraining,
+} from '../../src/governance/training-summary.ts';
 import { emptyLists } from '../../src/policy/engine/compile.ts';
 import { evaluate } from '../../src/policy/engine/evaluate.ts';
 import { listAudit } from '../../src/store/audit-repository.ts';
@@ -370,5 +375,84 @@ eachDatabase('acceptable use agreements, training and surveys', (ctx) => {
       (await parent.request('GET', `/api/surveys/${survey.id}/results`)).statusCode,
       403,
     );
+  });
+
+  test('summaries for the governor report and the calendar', async () => {
+    const at = clock.now();
+    const aua = await summariseAuaCompletion(ctx.store.db, school.id, at);
+    const parentSummary = aua.find((r) => r.audience === 'parent');
+    assert.deepEqual(
+      parentSummary,
+      { audience: 'parent', signed: 1, due: 6 },
+      'five more parents joined for the survey',
+    );
+    assert.ok(aua.every((r) => r.signed <= r.due));
+    const training = await summariseTraining(ctx.store.db, school.id, at);
+    const safeguarding = training.find((r) => r.course.startsWith('Annual safeguarding'));
+    assert.ok(safeguarding);
+    assert.equal(
+      safeguarding.current + safeguarding.expired + safeguarding.missing,
+      (
+        await ctx.store.db
+          .selectFrom('users')
+          .select('id')
+          .where('school_id', '=', school.id)
+          .where(
+            'roles',
+            '&&',
+            sql<
+              string[]
+            >`array['staff','governor','chair-of-governors','technician','dsl','deputy-dsl','online-safety-lead','head']::text[]`,
+          )
+          .execute()
+      ).length,
+    );
+    const dates = await auaAndTrainingDueDates(ctx.store.db, school.id, at);
+    assert.ok(
+      dates.some((d) => d.kind === 'aua' && d.overdue && /Staff and governors/.test(d.title)),
+    );
+    const cyber = dates.find(
+      (d) => d.kind === 'training' && /Cyber security: Tom Ellis/.test(d.title),
+    );
+    assert.ok(cyber, JSON.stringify(dates.map((d) => d.title)));
+    assert.equal(cyber.due.toISOString().slice(0, 10), '2026-12-01');
+    assert.equal(cyber.overdue, false);
+    const sorted = [...dates].sort((a, b) => a.due.getTime() - b.due.getTime());
+    assert.deepEqual(dates, sorted);
+  });
+
+  test('reminders: one email each to those who have not signed, through the mailer', async () => {
+    const sent: { to: readonly string[]; subject: string; text: string }[] = [];
+    const mailer = {
+      sendEmail: (to: readonly string[], subject: string, text: string) => {
+        sent.push({ to, subject, text });
+        return Promise.resolve({ emailed: [...to], emailError: null });
+      },
+    };
+    const withMail = await testApp(ctx.store, {
+      clock: clock.now,
+      mailer,
+      publicUrl: 'https://haven.example',
+    });
+    try {
+      const headClient = await signIn(withMail, 'head', 'haven-demo');
+      const r = await headClient.request('POST', '/api/aua/remind', { audience: 'staff' });
+      assert.equal(r.statusCode, 200, r.body);
+      const result = r.json<{ outstanding: number; emailed: number; withoutEmail: number }>();
+      assert.ok(result.outstanding >= 5);
+      assert.equal(result.emailed + result.withoutEmail, result.outstanding);
+      assert.equal(sent.length, result.emailed);
+      assert.ok(
+        sent.every((m) => m.to.length === 1),
+        'addresses are never shared',
+      );
+      assert.ok(sent.some((m) => m.to[0] === 'teacher@roundwood-demo.invalid'));
+      assert.match(sent[0]?.text ?? '', /https:\/\/haven\.example\/aua\/sign/);
+    } finally {
+      await withMail.close();
+    }
+    const noMail = await head.request('POST', '/api/aua/remind', {});
+    assert.equal(noMail.statusCode, 503);
+    assert.match(noMail.json<{ detail: string }>().detail, /alerts\.smtp/);
   });
 });
