@@ -128,7 +128,11 @@ describe('acceptable use agreements (haven start, Chromium, the proxy)', () => {
     await parent.getByRole('link', { name: 'Read and sign' }).click();
     await parent.getByRole('heading', { name: 'Parent and carer agreement', level: 2 }).waitFor();
     await parent.getByRole('button', { name: 'Sign the agreement' }).click();
-    await parent.getByRole('alert').getByText(/tick the box to say you agree/).last().waitFor();
+    await parent
+      .getByRole('alert')
+      .getByText(/tick the box to say you agree/)
+      .last()
+      .waitFor();
     await parent.getByLabel('I have read this agreement and I agree to follow it.').check();
     await parent.getByLabel('Type your full name to sign').fill('Pat Adeyemi');
     await parent.getByRole('button', { name: 'Sign the agreement' }).click();

@@ -18,7 +18,8 @@ const released: Record<string, string> = {
   '0006-ingest-tokens.ts': '451b3e9017e8d7cd964f33efd4e153c936b6d3a2d979500d2573b1a8b56a1d9f',
   '0007-phrase-lists.ts': 'e4b841ce8bda60ee2282a01ccd4fe28c31cc4e68b371dd50fbd569b4df4c8da6',
   // Acceptable use agreements, training, surveys
-  '0011-aua-training-surveys.ts': '4cbcdf33612a4aaea194241719a0460d99d82b34e599041503ce0dd42d0fb211',
+  '0011-aua-training-surveys.ts':
+    '4cbcdf33612a4aaea194241719a0460d99d82b34e599041503ce0dd42d0fb211',
 };
 
 const folder = import.meta.dirname;
