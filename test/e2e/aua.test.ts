@@ -159,4 +159,45 @@ describe('acceptable use agreements (haven start, Chromium, the proxy)', () => {
     await parentContext.close();
     await leadContext.close();
   });
+
+  test('training-needs audit, a pupil answering the survey, and results with small counts hidden', async () => {
+    const pupilContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const pupil = await pupilContext.newPage();
+    await signInAs(pupil, haven.url, 'pupil');
+    await pupil.getByRole('heading', { name: 'Tell us what you think' }).waitFor();
+    await pupil.getByRole('link', { name: 'Staying safe online: pupil survey' }).click();
+    await pupil
+      .getByRole('group', { name: /How safe do you feel online/ })
+      .getByLabel('4')
+      .check();
+    await pupil.getByLabel('My teacher').check();
+    await pupil.getByLabel('What would help you stay safe online?').fill('More lessons on games');
+    await pupil.screenshot({ path: join(screenshots, 'survey-pupil-answer.png'), fullPage: true });
+    await pupil.getByRole('button', { name: 'Send my answers' }).click();
+    await pupil.getByText('Your answers have been saved, without your name.').waitFor();
+    await pupil.goto(`${haven.url}/`);
+    await pupil.getByRole('heading', { name: /Hello/ }).waitFor();
+    assert.equal(await pupil.getByRole('heading', { name: 'Tell us what you think' }).count(), 0);
+    await pupilContext.close();
+
+    const headContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const head = await headContext.newPage();
+    await signInAs(head, haven.url, 'head');
+    await head.getByRole('link', { name: 'Surveys', exact: true }).click();
+    await head.getByRole('heading', { name: 'Surveys', level: 1 }).waitFor();
+    const row = head.getByRole('row', { name: /Staying safe online: pupil survey/ });
+    assert.match(await row.innerText(), /fewer than 5/);
+    await row.getByRole('button', { name: 'Results' }).click();
+    await head.getByRole('heading', { name: /Results: Staying safe online/ }).waitFor();
+    await head.getByText('Comments are shown once 5 people or more have answered.').waitFor();
+    assert.doesNotMatch(await head.locator('main').innerText(), /More lessons on games/);
+    await head.screenshot({ path: join(screenshots, 'survey-results.png'), fullPage: true });
+
+    await head.getByRole('link', { name: 'Training', exact: true }).click();
+    await head.getByRole('heading', { name: 'Training-needs audit' }).waitFor();
+    const tom = head.locator('.training-person', { hasText: 'Tom Ellis' });
+    assert.match(await tom.innerText(), /Data protection\s+Missing/);
+    await head.screenshot({ path: join(screenshots, 'training-audit.png'), fullPage: true });
+    await headContext.close();
+  });
 });

@@ -39,7 +39,9 @@ function Question({
   return (
     <fieldset className="survey-question">
       <legend>{q.prompt}</legend>
-      {q.kind === 'scale' ? <p className="hint">1 = not at all, 5 = very much</p> : null}
+      {q.kind === 'scale' && !/1\s*=/.test(q.prompt) ? (
+        <p className="hint">1 = not at all, 5 = very much</p>
+      ) : null}
       <div className={q.kind === 'scale' ? 'scale-options' : 'choice-options'}>
         {options.map((o) => (
           <label key={String(o.value)}>

@@ -234,9 +234,8 @@ function ResultsView({ surveyId }: { surveyId: string }) {
     <section className="card" aria-labelledby="results-title">
       <h2 id="results-title">Results: {data.survey.title}</h2>
       <p>
-        {countText(data.responses)} {data.responses === 1 ? 'response' : 'responses'}. Counts of 1
-        to 4 are shown as “fewer than 5”, and averages and comments only from 5 answers, so nobody
-        can be picked out.
+        Responses: {countText(data.responses)}. Counts of 1 to 4 are shown as “fewer than 5”, and
+        averages and comments only from 5 answers, so nobody can be picked out.
       </p>
       {data.questions.map((q) => (
         <div key={q.key} className="survey-result">
