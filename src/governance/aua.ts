@@ -339,7 +339,7 @@ export async function signAua(
           actorId: actor.userId,
           actorLabel: actor.username,
           kind: 'aua.signed',
-          summary: `${actor.username} signed the acceptable use agreement: the safe list no longer applies to them once they are up to date`,
+          summary: `Signed version ${version.number} of the ${auaAudienceLabels[version.audience].toLowerCase()} acceptable use agreement: the safe list no longer holds them once they are up to date`,
           detail: { versionId: version.id },
         },
         now,

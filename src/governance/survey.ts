@@ -20,6 +20,7 @@ import {
   listSurveyQuestions,
   listSurveys,
   markResponded,
+  unmarkResponded,
   setSurveyDates,
   surveysAnsweredBy,
 } from '../store/survey-repository.ts';
@@ -241,8 +242,11 @@ export function checkAnswers(
 }
 
 /**
- * Store one anonymous response. Not audited on purpose: an audit entry names the person and the
- * exact time, which is what would let someone match them to their answers.
+ * Store one anonymous response. The "has answered" mark and the answers are written in two
+ * separate transactions, so they do not even share PostgreSQL's transaction id (`xmin`); if the
+ * answers cannot be written the mark is taken back, so the person can try again. Not audited on
+ * purpose: an audit entry names the person and the exact time, which is what would let someone
+ * match them to their answers.
  */
 export async function answerSurvey(
   db: Kysely<Database>,
@@ -253,16 +257,19 @@ export async function answerSurvey(
 ): Promise<void> {
   const { survey, questions } = await surveyToAnswer(db, actor, surveyId, now);
   const checked = checkAnswers(questions, answers);
-  await db.transaction().execute(async (trx) => {
-    if (!(await markResponded(trx, survey.id, actor.userId))) {
-      throw new HavenError('HAVEN_CONFLICT', 'You have already answered this survey: thank you.');
-    }
-    await insertSurveyResponse(trx, {
+  if (!(await markResponded(db, survey.id, actor.userId))) {
+    throw new HavenError('HAVEN_CONFLICT', 'You have already answered this survey: thank you.');
+  }
+  try {
+    await insertSurveyResponse(db, {
       surveyId: survey.id,
       answeredOn: now.toISOString().slice(0, 10),
       answers: checked,
     });
-  });
+  } catch (error) {
+    await unmarkResponded(db, survey.id, actor.userId);
+    throw error;
+  }
 }
 
 export interface QuestionResult {

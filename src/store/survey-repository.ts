@@ -142,6 +142,19 @@ export async function markResponded(
   return row !== undefined;
 }
 
+/** Takes the mark back (the answers could not be stored). */
+export async function unmarkResponded(
+  db: Kysely<Database>,
+  surveyId: string,
+  userId: string,
+): Promise<void> {
+  await db
+    .deleteFrom('survey_respondents')
+    .where('survey_id', '=', surveyId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
 export async function insertSurveyResponse(
   db: Kysely<Database>,
   response: { surveyId: string; answeredOn: string; answers: SurveyAnswers },

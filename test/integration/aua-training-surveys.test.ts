@@ -336,6 +336,16 @@ eachDatabase('acceptable use agreements, training and surveys', (ctx) => {
         .sort();
     assert.deepEqual(of('survey_responses'), ['answered_on', 'answers', 'id', 'survey_id']);
     assert.deepEqual(of('survey_respondents'), ['survey_id', 'user_id']);
+    const xids = await sql<{ xid: string; t: string }>`
+      select xmin::text as xid, 'response' as t from survey_responses
+      union all select xmin::text as xid, 'respondent' as t from survey_respondents`.execute(
+      ctx.store.db,
+    );
+    const responseXids = new Set(xids.rows.filter((r) => r.t === 'response').map((r) => r.xid));
+    assert.ok(
+      xids.rows.every((r) => r.t === 'response' || !responseXids.has(r.xid)),
+      'the answers and the "has answered" mark were not written in one transaction',
+    );
     const audit = await listAudit(ctx.store.db, { schoolId: school.id, limit: 200 });
     assert.ok(!audit.some((e) => e.action.startsWith('survey.answer')));
 
