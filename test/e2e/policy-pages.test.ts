@@ -89,6 +89,10 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Activity',
       'Audit log',
       'My account',
+      // Acceptable use agreements, training records and surveys
+      'Agreements',
+      'Training',
+      'Surveys',
     ]);
     // The home page has the policy card.
     const card = page.getByRole('region', { name: 'Online safety policy' });
@@ -173,7 +177,14 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
   test('a governor approves the draft with a note and the next review date', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signInAs(page, haven.url, 'governor');
-    assert.deepEqual(await navLabels(page), ['Home', 'Policy', 'Filtering', 'My account']);
+    assert.deepEqual(await navLabels(page), [
+      'Home',
+      'Policy',
+      'Filtering',
+      'My account',
+      // Acceptable use agreements, training records and surveys
+      'Surveys',
+    ]);
     await openPage(page, 'Policy', 'Online safety policy');
     await page.getByRole('button', { name: 'View version 2' }).click();
     await page.getByRole('heading', { name: 'Version 2: Online Safety Policy' }).waitFor();

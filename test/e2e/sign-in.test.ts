@@ -64,6 +64,10 @@ describe('signing in through the browser (haven start + Chromium)', () => {
       'Activity',
       'Audit log',
       'My account',
+      // Acceptable use agreements, training records and surveys
+      'Agreements',
+      'Training',
+      'Surveys',
     ]);
     await page.getByRole('heading', { name: 'Welcome, Dana Shah' }).waitFor();
     await page.getByText(/Intact: \d+ entries/).waitFor();

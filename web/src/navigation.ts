@@ -23,7 +23,6 @@ export const navigation: readonly NavItem[] = [
   { path: '/account', label: 'My account', ability: null },
   // Acceptable use agreements, training records and surveys
   { path: '/aua', label: 'Agreements', ability: 'aua.completion.read' },
-  { path: '/aua/sign', label: 'Sign agreements', ability: 'aua.sign' },
   { path: '/training', label: 'Training', ability: 'training.read' },
   { path: '/surveys', label: 'Surveys', ability: 'surveys.results.read' },
 ];

@@ -66,3 +66,32 @@ export function AuaHomeCards() {
     </>
   );
 }
+
+/** "Your acceptable use agreements" on the account page: what was signed when, and a link. */
+export function MyAgreementsCard() {
+  const { can } = useSession();
+  return can('aua.sign') ? <AgreementsSummary /> : null;
+}
+
+function AgreementsSummary() {
+  const { data } = useLoad(() => api.get<MyAgreements>('/api/aua/mine'), 'aua-account');
+  if (!data || data.agreements.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="my-agreements">
+      <h2 id="my-agreements">Your acceptable use agreements</h2>
+      <ul>
+        {data.agreements.map((a) => (
+          <li key={a.version.id}>
+            {a.version.title} (version {a.version.number}):{' '}
+            {a.signedAt
+              ? `signed ${new Date(a.signedAt).toLocaleDateString('en-GB')}`
+              : 'not signed yet'}
+          </li>
+        ))}
+      </ul>
+      <p>
+        <Link to="/aua/sign">Read {data.waiting > 0 ? 'and sign ' : ''}your agreements</Link>
+      </p>
+    </section>
+  );
+}
