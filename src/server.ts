@@ -7,6 +7,7 @@ import { SnapshotCache } from './filtering/snapshot-loader.ts';
 import { startFilterNode, type FilterNode } from './filter/node/filter-node.ts';
 import { startActivityMaintenance } from './activity/activity-maintenance.ts';
 import { buildApp } from './api/app.ts';
+import { createAlertDelivery } from './activity/alerts/alert-delivery.ts';
 import type { ApiDeps, ComponentHealth } from './api/deps.ts';
 import type { HavenConfig } from './config/config-schema.ts';
 import { maskConfig } from './config/load-config.ts';
@@ -101,6 +102,11 @@ export function apiDeps(config: HavenConfig, store: Store, extra: Partial<ApiDep
         : { ready: false, detail: 'the web UI has not been built (npm run build:web)' },
     }),
     logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+    // Acceptable use agreements: reminders go out through the alerts' SMTP transport
+    mailer: config.alerts.smtp
+      ? createAlertDelivery({ smtp: config.alerts.smtp, publicUrl: config.publicUrl ?? '' })
+      : undefined,
+    publicUrl: config.publicUrl,
     ...extra,
   };
 }

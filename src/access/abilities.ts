@@ -315,6 +315,65 @@ export const abilityRules = {
     roles: ['online-safety-lead', 'dsl', 'head'],
     record: sameSchool,
   },
+  // Acceptable use agreements, training records and surveys (GOV-4, GOV-5, GOV-10)
+  'aua.read': {
+    description: "Read the school's acceptable use agreements (every version, every audience)",
+    roles: 'signed-in',
+    record: sameSchool,
+  },
+  'aua.sign': {
+    description: 'See and sign the acceptable use agreements waiting for you (your own only)',
+    roles: 'signed-in',
+  },
+  'aua.publish': {
+    description:
+      'Publish a new version of an acceptable use agreement (everyone in it signs again)',
+    roles: ['online-safety-lead', 'head', 'trust-admin'],
+    record: sameSchool,
+  },
+  'aua.completion.read': {
+    description: 'See who has signed the acceptable use agreements, by audience and group',
+    roles: ['online-safety-lead', 'head', 'dsl', 'deputy-dsl', 'trust-admin'],
+    record: sameSchool,
+  },
+  'aua.remind': {
+    description: 'Email a reminder to everyone who has not signed',
+    roles: ['online-safety-lead', 'head', 'trust-admin'],
+    record: sameSchool,
+  },
+  'aua.settings.manage': {
+    description: 'Keep people who have not signed on a safe list in the filter, and edit that list',
+    roles: ['online-safety-lead', 'head', 'trust-admin'],
+    record: sameSchool,
+  },
+  'training.mine': {
+    description: 'See your own training and report a training need (staff and governors)',
+    roles: [...staffRoles, 'governor', 'chair-of-governors'],
+  },
+  'training.read': {
+    description: "Read everyone's training records and the training-needs audit (and export them)",
+    roles: ['head', 'online-safety-lead', 'dsl', 'trust-admin'],
+    record: sameSchool,
+  },
+  'training.manage': {
+    description: 'Add training courses and record completed training',
+    roles: ['head', 'online-safety-lead', 'trust-admin'],
+    record: sameSchool,
+  },
+  'surveys.answer': {
+    description: 'Answer the surveys open for you (answers are anonymous)',
+    roles: ['pupil', 'parent', ...staffRoles],
+  },
+  'surveys.manage': {
+    description: 'Build surveys, open and close them',
+    roles: ['online-safety-lead', 'head', 'trust-admin'],
+    record: sameSchool,
+  },
+  'surveys.results.read': {
+    description: 'Read survey results (counts under 5 shown as "fewer than 5")',
+    roles: ['online-safety-lead', 'head', 'dsl', 'governor', 'chair-of-governors', 'trust-admin'],
+    record: sameSchool,
+  },
 } as const satisfies Record<string, AbilityRule>;
 
 export type Ability = keyof typeof abilityRules;

@@ -24,6 +24,10 @@ import { registerRoutes as governanceRegisterRoutes } from './routes/register-ro
 // Temporary exemptions and filter change control
 import { changeRequestRoutes } from './routes/change-request-routes.ts';
 import { exemptionRoutes } from './routes/exemption-routes.ts';
+// Acceptable use agreements, training records and surveys
+import { auaRoutes } from './routes/aua-routes.ts';
+import { surveyRoutes } from './routes/survey-routes.ts';
+import { trainingRoutes } from './routes/training-routes.ts';
 
 /** Every API route, one list per area; the OpenAPI document is generated from it. */
 export function apiRoutes(deps: ApiDeps): AnyRoute[] {
@@ -43,6 +47,10 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     // Temporary exemptions and filter change control
     ...exemptionRoutes(deps),
     ...changeRequestRoutes(deps),
+    // Acceptable use agreements, training records and surveys
+    ...auaRoutes(deps),
+    ...trainingRoutes(deps),
+    ...surveyRoutes(deps),
   ];
 }
 

@@ -3,6 +3,7 @@ import type { SessionSettings } from '../access/sessions.ts';
 import type { ActivityBatchWriter } from '../activity/event-writer.ts';
 import type { SchoolSnapshot } from '../filtering/snapshot-loader.ts';
 import type { Store } from '../store/database.ts';
+import type { Mailer } from '../governance/aua.ts';
 
 /** Settings of the network routes, given by the composition root (`filter.*` config). */
 export interface NetworkSettings {
@@ -46,4 +47,9 @@ export interface ApiDeps {
   /** Check responses against their schemas (on in tests). */
   checkResponses?: boolean;
   logger?: boolean | { level: string };
+  // Acceptable use agreements: reminder emails (the alert delivery's SMTP transport) and links
+  /** Sends AUA reminder emails; absent when SMTP is not configured (reminders then refuse). */
+  mailer?: Mailer | undefined;
+  /** Where people reach Haven, for links in emails (default: the request's own origin). */
+  publicUrl?: string | undefined;
 }

@@ -21,6 +21,8 @@ import { startCommand } from './commands/start-command.ts';
 import { usersCommand } from './commands/users-command.ts';
 // Temporary exemptions and filter change control
 import { exemptionsCommand } from './commands/exemptions-command.ts';
+// Acceptable use agreements
+import { auaCommand } from './commands/aua-command.ts';
 
 /** The `haven` command. Each sub-command lives in its own file under commands/. */
 export function buildProgram(): Command {
@@ -49,6 +51,8 @@ export function buildProgram(): Command {
   registersCommand(program);
   // Temporary exemptions and filter change control
   exemptionsCommand(program);
+  // Acceptable use agreements
+  auaCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -12,6 +12,8 @@ import { findSchoolBySlug } from '../store/school-repository.ts';
 import type { Database, School } from '../store/schema.ts';
 // Temporary exemptions and filter change control
 import { addDemoExemptions } from './demo-exemptions.ts';
+// Acceptable use agreements, training records and surveys
+import { setupDemoAuaTrainingSurveys } from './demo-aua-training-surveys.ts';
 
 export const demoSchoolSlug = 'roundwood-demo';
 export const demoSchoolName = 'Roundwood Demo School';
@@ -141,5 +143,7 @@ export async function setupDemoSchool(
   await addDemoRegisters(db, { schoolId: school.id, people, actor, now });
   // Temporary exemptions and filter change control
   await addDemoExemptions(db, school.id, now);
+  // Acceptable use agreements, training records and a pupil survey
+  await setupDemoAuaTrainingSurveys(db, { schoolId: school.id, people, actor, now });
   return { school, created: true };
 }

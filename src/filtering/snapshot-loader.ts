@@ -10,6 +10,7 @@ import { findActivePolicyVersion } from '../store/policy-version-repository.ts';
 import { findSchoolById } from '../store/school-repository.ts';
 import type { Database, ExemptionRow, LocalEntryRow } from '../store/schema.ts';
 import { HavenError } from '../errors/haven-error.ts';
+import { loadAuaSafeList } from './aua-safe-list.ts';
 import { forEachListEntry } from './list-content.ts';
 import { documentOf } from './policy-versions.ts';
 
@@ -158,12 +159,14 @@ export async function buildSchoolSnapshot(
     exemptionRule(exemptionInput(row), school.time_zone),
   );
   const rules = toRules(policy, { schoolId, localEntries: locals, exemptions });
+  const auaSafeList = await loadAuaSafeList(db, schoolId);
   const snapshot = compile(
     {
       ...rules,
       school: { ...rules.school, id: schoolId, name: school.name, timeZone: school.time_zone },
     },
     lists,
+    { auaSafeList },
   );
   return {
     schoolId,

@@ -481,3 +481,138 @@ export interface Database {
 
 export type ExemptionRow = Selectable<ExemptionTable>;
 export type ChangeRequestRow = Selectable<ChangeRequestTable>;
+// Acceptable use agreements, training records and surveys (GOV-4, GOV-5, GOV-10; migration 0011).
+
+export type AuaAudience = 'pupil-younger' | 'pupil-older' | 'staff' | 'parent' | 'visitor';
+
+export interface AuaVersionTable {
+  id: Generated<string>;
+  school_id: string;
+  audience: AuaAudience;
+  number: number;
+  title: string;
+  /** Markdown-ish text, rendered as plain text with headings and lists (never as HTML). */
+  body: string;
+  effective_from: Timestamp;
+  change_note: string;
+  published_by: string | null;
+  published_at: Timestamp;
+}
+
+export interface AuaSignatureTable {
+  id: Generated<string>;
+  school_id: string;
+  version_id: string;
+  user_id: string;
+  typed_name: string;
+  signed_at: Timestamp;
+}
+
+export interface AuaSettingsTable {
+  school_id: string;
+  safe_list_enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  safe_hosts: ColumnType<string[], string[] | undefined, string[]>;
+  /** Haven's own host name as people reach it (kept when the settings are saved). */
+  app_host: string | null;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface TrainingCourseTable {
+  id: Generated<string>;
+  school_id: string;
+  slug: string;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  /** Null: never expires. */
+  validity_months: number | null;
+  required_roles: ColumnType<string[], string[] | undefined, string[]>;
+  built_in: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+}
+
+export interface TrainingRecordTable {
+  id: Generated<string>;
+  school_id: string;
+  course_id: string;
+  user_id: string;
+  /** `YYYY-MM-DD`. */
+  completed_on: ColumnType<string, string, string>;
+  provider: string;
+  evidence: ColumnType<string, string | undefined, string>;
+  recorded_by: string | null;
+  recorded_at: Timestamp;
+}
+
+export interface TrainingNeedTable {
+  id: Generated<string>;
+  school_id: string;
+  user_id: string;
+  need: string;
+  created_at: Timestamp;
+  resolved_at: Timestamp | null;
+}
+
+export type SurveyAudience = 'pupils' | 'parents' | 'staff';
+export type SurveyQuestionKind = 'scale' | 'choice' | 'text';
+
+export interface SurveyTable {
+  id: Generated<string>;
+  school_id: string;
+  title: string;
+  introduction: ColumnType<string, string | undefined, string>;
+  audience: SurveyAudience;
+  opens_at: Timestamp;
+  closes_at: Timestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface SurveyQuestionTable {
+  id: Generated<string>;
+  survey_id: string;
+  position: number;
+  /** Stable key: the same key in several surveys is "the same question" over time. */
+  key: string;
+  kind: SurveyQuestionKind;
+  prompt: string;
+  choices: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+/** One anonymous response: answers keyed by question key (scale 1–5, a choice, or text). */
+export type SurveyAnswers = Record<string, number | string>;
+
+export interface SurveyResponseTable {
+  id: Generated<string>;
+  survey_id: string;
+  /** `YYYY-MM-DD` only: no time, so a response cannot be matched to a respondent by time. */
+  answered_on: ColumnType<string, string, string>;
+  answers: Json<SurveyAnswers>;
+}
+
+export interface SurveyRespondentTable {
+  survey_id: string;
+  user_id: string;
+}
+
+export interface Database {
+  aua_versions: AuaVersionTable;
+  aua_signatures: AuaSignatureTable;
+  aua_settings: AuaSettingsTable;
+  training_courses: TrainingCourseTable;
+  training_records: TrainingRecordTable;
+  training_needs: TrainingNeedTable;
+  surveys: SurveyTable;
+  survey_questions: SurveyQuestionTable;
+  survey_responses: SurveyResponseTable;
+  survey_respondents: SurveyRespondentTable;
+}
+
+export type AuaVersion = Selectable<AuaVersionTable>;
+export type AuaSignature = Selectable<AuaSignatureTable>;
+export type AuaSettings = Selectable<AuaSettingsTable>;
+export type TrainingCourse = Selectable<TrainingCourseTable>;
+export type TrainingRecord = Selectable<TrainingRecordTable>;
+export type TrainingNeed = Selectable<TrainingNeedTable>;
+export type Survey = Selectable<SurveyTable>;
+export type SurveyQuestion = Selectable<SurveyQuestionTable>;

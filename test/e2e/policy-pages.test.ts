@@ -92,6 +92,10 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Registers',
       'Exemptions',
       'Filter changes',
+      // Acceptable use agreements, training records and surveys
+      'Agreements',
+      'Training',
+      'Surveys',
     ]);
     // The home page has the policy card.
     const card = page.getByRole('region', { name: 'Online safety policy' });
@@ -184,6 +188,8 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Registers',
       'Exemptions',
       'Filter changes',
+      // Acceptable use agreements, training records and surveys
+      'Surveys',
     ]);
     await openPage(page, 'Policy', 'Online safety policy');
     await page.getByRole('button', { name: 'View version 2' }).click();

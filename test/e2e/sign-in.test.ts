@@ -65,6 +65,10 @@ describe('signing in through the browser (haven start + Chromium)', () => {
       'Audit log',
       'My account',
       'Registers',
+      // Acceptable use agreements, training records and surveys
+      'Agreements',
+      'Training',
+      'Surveys',
     ]);
     await page.getByRole('heading', { name: 'Welcome, Dana Shah' }).waitFor();
     await page.getByText(/Intact: \d+ entries/).waitFor();

@@ -26,6 +26,12 @@ import { RegistersPage } from './pages/registers/registers-page.tsx';
 import { ChangeRequestsPage } from './pages/exemptions/change-requests-page.tsx';
 import { ExemptionsPage } from './pages/exemptions/exemptions-page.tsx';
 import { Link, useRouter } from './router.tsx';
+// Acceptable use agreements, training records and surveys
+import { AuaPage } from './pages/aua/aua-page.tsx';
+import { AuaSignPage } from './pages/aua/aua-sign-page.tsx';
+import { SurveyAnswerPage } from './pages/surveys/survey-answer-page.tsx';
+import { SurveysPage } from './pages/surveys/surveys-page.tsx';
+import { TrainingPage } from './pages/training/training-page.tsx';
 import { SessionContext, type SessionValue } from './session.tsx';
 
 const pages: Record<string, { title: string; ability: string | null; render: () => ReactElement }> =
@@ -64,6 +70,28 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
       title: 'Filter changes',
       ability: 'change-requests.read',
       render: () => <ChangeRequestsPage />,
+    },
+    // Acceptable use agreements, training records and surveys
+    '/aua': {
+      title: 'Acceptable use agreements',
+      ability: 'aua.completion.read',
+      render: () => <AuaPage />,
+    },
+    '/aua/sign': {
+      title: 'Sign acceptable use agreements',
+      ability: 'aua.sign',
+      render: () => <AuaSignPage />,
+    },
+    '/training': { title: 'Training', ability: 'training.read', render: () => <TrainingPage /> },
+    '/surveys': {
+      title: 'Surveys',
+      ability: 'surveys.results.read',
+      render: () => <SurveysPage />,
+    },
+    '/surveys/answer': {
+      title: 'Survey',
+      ability: 'surveys.answer',
+      render: () => <SurveyAnswerPage />,
     },
   };
 

@@ -26,6 +26,10 @@ export const navigation: readonly NavItem[] = [
   // Temporary exemptions and filter change control
   { path: '/exemptions', label: 'Exemptions', ability: 'exemptions.read' },
   { path: '/filter-changes', label: 'Filter changes', ability: 'change-requests.read' },
+  // Acceptable use agreements, training records and surveys
+  { path: '/aua', label: 'Agreements', ability: 'aua.completion.read' },
+  { path: '/training', label: 'Training', ability: 'training.read' },
+  { path: '/surveys', label: 'Surveys', ability: 'surveys.results.read' },
 ];
 
 export function visibleNavigation(abilities: readonly string[]): NavItem[] {

@@ -51,6 +51,12 @@ export interface AlertDelivery {
     alerts: readonly Alert[],
     recipients: readonly AlertRecipient[],
   ): Promise<DeliveryResult>;
+  /** Any other email through the same SMTP transport (AUA reminders); nothing when SMTP is unset. */
+  sendEmail(
+    to: readonly string[],
+    subject: string,
+    text: string,
+  ): Promise<{ emailed: string[]; emailError: string | null }>;
   close(): void;
 }
 
@@ -159,6 +165,13 @@ export function createAlertDelivery(settings: DeliverySettings): AlertDelivery {
   }
 
   return {
+    async sendEmail(to, subject, text) {
+      return email(
+        to.map((address) => ({ id: '', username: '', displayName: '', email: address })),
+        subject,
+        text,
+      );
+    },
     async sendAlert(alert, recipients, reason) {
       const { subject, text } = alertEmail(alert, reason, settings.publicUrl);
       const [mail, hook] = await Promise.all([

@@ -138,6 +138,7 @@ export function icapBlockPage(
     illegal: verdict.illegal,
     reportUrl: links?.reportUrl ?? null,
     reviewUrl: verdict.illegal ? null : (links?.reviewUrl ?? null),
+    signUrl: links?.signUrl ?? null,
     ...(verdict.ruleId === UNAVAILABLE_RULE
       ? { title: 'Haven cannot check this page right now' }
       : {}),

@@ -13,7 +13,8 @@ import {
 import { toRules } from '../../policy/document/to-rules.ts';
 import type { Policy } from '../../policy/document/policy-schema.ts';
 import { validatePolicy } from '../../policy/document/policy-validate.ts';
-import { compile } from '../../policy/engine/compile.ts';
+import { compile, type AuaSafeListInput } from '../../policy/engine/compile.ts';
+import { loadAuaSafeList } from '../../filtering/aua-safe-list.ts';
 import { ListIndexBuilder, type ListIndex } from '../../policy/engine/list-index.ts';
 import type { LocalEntry } from '../../policy/engine/rules.ts';
 import {
@@ -64,6 +65,8 @@ export interface SchoolInputs {
    * before exemptions existed has none.
    */
   readonly exemptions?: readonly ExemptionInput[];
+  /** Present when the school keeps people who have not signed the AUA on a safe list (GOV-4). */
+  readonly aua?: AuaSafeListInput;
 }
 
 export interface ListInput {
@@ -128,6 +131,7 @@ export async function readDatabaseInputs(
         const version = await findActivePolicyVersion(trx, school.id);
         const locals = version ? await listLocalEntries(trx, school.id) : [];
         const exemptions = version ? await listEnforcedExemptions(trx, school.id, now) : [];
+        const aua = version ? await loadAuaSafeList(trx, school.id) : undefined;
         schools.push({
           school: {
             id: school.id,
@@ -147,6 +151,7 @@ export async function readDatabaseInputs(
             reason: row.reason,
           })),
           exemptions: exemptions.map(exemptionInput),
+          ...(aua === undefined ? {} : { aua }),
         });
       }
       return { stamp, schools, lists: { signature, contents } };
@@ -268,6 +273,7 @@ export function compileSchool(inputs: SchoolInputs, lists: ListIndex, now: Date)
       school: { ...rules.school, id: school.id, name: school.name, timeZone: school.timeZone },
     },
     lists,
+    { auaSafeList: inputs.aua },
   );
   return {
     snapshot: {

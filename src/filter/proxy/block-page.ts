@@ -34,6 +34,8 @@ export interface BlockPageInfo {
   /** Links into the Haven web app, or null to leave the button out. */
   readonly reportUrl: string | null;
   readonly reviewUrl: string | null;
+  /** Where to sign the acceptable use agreement (shown for `aua:unsigned` blocks). */
+  readonly signUrl?: string | null;
   /** Heading; default "This page is blocked". */
   readonly title?: string;
 }
@@ -42,6 +44,7 @@ export interface BlockPageInfo {
 export interface BlockPageLinks {
   readonly reportUrl: string;
   readonly reviewUrl: string;
+  readonly signUrl: string;
 }
 
 /** What the links carry: the blocked host, its category and the rule id (never the path). */
@@ -58,7 +61,11 @@ export function blockPageLinks(publicUrl: string, subject: BlockedSubject): Bloc
   if (subject.category !== null) query.set('category', subject.category);
   query.set('rule', subject.ruleId);
   const q = query.toString();
-  return { reportUrl: `${base}/report?${q}`, reviewUrl: `${base}/review?${q}` };
+  return {
+    reportUrl: `${base}/report?${q}`,
+    reviewUrl: `${base}/review?${q}`,
+    signUrl: `${base}/aua/sign`,
+  };
 }
 
 /** The longest address shown on a block page. */
@@ -113,6 +120,11 @@ export function renderBlockPage(info: BlockPageInfo): string {
   }
   details.push(`<dt>Rule</dt><dd><code>${escapeHtml(info.ruleId)}</code></dd>`);
   const actions: string[] = [];
+  if (info.ruleId === 'aua:unsigned' && info.signUrl) {
+    actions.push(
+      `<li><a class="button primary" href="${escapeHtml(info.signUrl)}">Sign the acceptable use agreement</a></li>`,
+    );
+  }
   if (info.reportUrl !== null) {
     actions.push(
       `<li><a class="button primary" href="${escapeHtml(info.reportUrl)}">Report a worry</a></li>`,

@@ -429,6 +429,7 @@ class ProxyCore {
       illegal,
       reportUrl: links.reportUrl,
       reviewUrl: illegal ? null : links.reviewUrl,
+      signUrl: links.signUrl,
       ...(decision.ruleId.startsWith('device:')
         ? { title: 'This device cannot use the internet here' }
         : title === undefined

@@ -23,6 +23,21 @@ export interface CompileOptions {
   readonly classifier?: HostClassifier | null;
   /** Classifier results below this confidence are ignored. Default 0.8. */
   readonly classifierMinConfidence?: number;
+  /** People who have not signed the acceptable use agreement, kept on a safe list (GOV-4). */
+  readonly auaSafeList?: AuaSafeListInput | undefined;
+}
+
+/** Acceptable use safe list (GOV-4): who is held to it (from when, epoch ms) and what they may reach. */
+export interface AuaSafeListInput {
+  readonly users: readonly (readonly [string, number])[];
+  /** Hosts (covering their subdomains) or `host/path` prefixes. */
+  readonly hosts: readonly string[];
+}
+
+export interface CompiledAuaSafeList {
+  /** User id → from when (epoch ms) they are held to the safe list. */
+  readonly users: ReadonlyMap<string, number>;
+  readonly hosts: TargetTable;
 }
 
 export interface CompiledCategory {
@@ -163,6 +178,8 @@ export interface Snapshot {
   readonly scratch: EvaluateScratch;
   /** Problems found in the rules that did not stop the compile (unknown ids, ignored settings). */
   readonly warnings: readonly string[];
+  /** Present when the school keeps people who have not signed the AUA on a safe list. */
+  readonly auaSafeList?: CompiledAuaSafeList;
 }
 
 /** The rules cannot be compiled (a bad time zone, time, date or group reference). */
@@ -496,7 +513,15 @@ export function compile(
       groups: new Int32Array(64),
     },
     warnings: Object.freeze(warnings),
+    ...(options.auaSafeList === undefined
+      ? {}
+      : { auaSafeList: compileAuaSafeList(options.auaSafeList) }),
   });
+}
+
+function compileAuaSafeList(input: AuaSafeListInput): CompiledAuaSafeList {
+  const hosts = TargetTable.build(input.hosts.map((h, i) => [h.toLowerCase(), i] as const));
+  return { users: new Map(input.users), hosts: hosts.table };
 }
 
 function compileCell(

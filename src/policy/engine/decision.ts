@@ -43,7 +43,7 @@ export interface Decision {
    * Stable, readable id of the rule that decided: `illegal:child-abuse`, `help:childline`,
    * `exemption:<id>`, `local-block:<id>`, `local-allow:<id>`, `nominated:<category>:<group>`,
    * `band:<category>:<group>:<band>`, `matrix:<category>:<group>`, `default:<category>:<group>`,
-   * `flag:<category>:<group>`, `default`.
+   * `flag:<category>:<group>`, `default`, `aua:unsigned` (acceptable use agreement not signed).
    */
   readonly ruleId: string;
   /** The deciding category, or null (uncategorised, help, local entry without category). */

@@ -19,6 +19,7 @@ import { bandActive, dateOfDay, formatMinute, nextBandStart, WEEKDAY_NAMES } fro
  * |---|--------------------------|------------------------------------------|------------------|
  * | 1 | illegal category         | `illegal:<category>`                     | nothing          |
  * | 2 | help is never blocked    | `help:<entry>`                           | (1)              |
+ * | 2a| AUA not signed (safe list on): block outside the safe list | `aua:unsigned` | (1)–(2), signing |
  * | 3 | exemption (host/URL/category, active now, for the user's group) | `exemption:<id>` | (1) |
  * | 4 | local block / allow entry| `local-block:<id>`, `local-allow:<id>`   | (1)–(3); a more specific list entry |
  * | 5 | nominated user           | `nominated:<category>:<group>` (allow-with-alert) | (1)–(4)  |
@@ -42,6 +43,8 @@ import { bandActive, dateOfDay, formatMinute, nextBandStart, WEEKDAY_NAMES } fro
  */
 
 const INVALID_REASON = 'The address could not be read, so it is blocked.';
+const AUA_REASON =
+  'Sign the acceptable use agreement first: until you do, only a few safe sites can be reached.';
 
 /** Outcome ranks; a higher rank is more restrictive. */
 const RANK_ALLOW = 10;
@@ -215,6 +218,19 @@ export function evaluate(snapshot: Snapshot, request: EngineRequest, now: Date):
         name: 'help',
         entry: h.text,
       });
+    }
+  }
+
+  // 2a. acceptable use agreement not signed (GOV-4): only the school's safe list until signed
+  const aua = snapshot.auaSafeList;
+  if (aua !== undefined && request.user !== undefined) {
+    const from = aua.users.get(request.user);
+    if (
+      from !== undefined &&
+      nowMs >= from &&
+      aua.hosts.collect(keys, path, queryAt, targets) === 0
+    ) {
+      return decision('block', 'aua:unsigned', AUA_REASON, host);
     }
   }
 

@@ -10,6 +10,8 @@ import * as phraseLists from './0007-phrase-lists.ts';
 import * as registers from './0010-registers.ts';
 // Temporary exemptions and filter change control
 import * as exemptions from './0009-exemptions.ts';
+// Acceptable use agreements, training, surveys
+import * as auaTrainingSurveys from './0011-aua-training-surveys.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -28,6 +30,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0010-registers': registers,
   // Temporary exemptions and filter change control
   '0009-exemptions': exemptions,
+  // Acceptable use agreements, training, surveys
+  '0011-aua-training-surveys': auaTrainingSurveys,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -21,6 +21,9 @@ const released: Record<string, string> = {
   '0010-registers.ts': '3091902e972404296a5f673ccce02d3438243db1fba26fe6dd3b225c9a25459b',
   // Temporary exemptions and filter change control
   '0009-exemptions.ts': 'aca3be522368e8c7cb1b82616c8b450da27c5ad2c13ed7f62ae3c276812c1b34',
+  // Acceptable use agreements, training, surveys
+  '0011-aua-training-surveys.ts':
+    '4cbcdf33612a4aaea194241719a0460d99d82b34e599041503ce0dd42d0fb211',
 };
 
 const folder = import.meta.dirname;

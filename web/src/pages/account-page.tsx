@@ -3,6 +3,8 @@ import { api, ApiError } from '../api.ts';
 import { ProblemMessage } from '../components/problem-message.tsx';
 import { roleLabel } from '../labels.ts';
 import { useSession } from '../session.tsx';
+import { MyAgreementsCard } from './aua/aua-home-cards.tsx';
+import { MyTrainingCard } from './training/my-training-card.tsx';
 
 export function AccountPage() {
   const { me } = useSession();
@@ -76,6 +78,8 @@ export function AccountPage() {
           Change password
         </button>
       </form>
+      <MyAgreementsCard />
+      <MyTrainingCard />
     </>
   );
 }

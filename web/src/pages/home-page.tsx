@@ -4,6 +4,7 @@ import { roleLabel } from '../labels.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PolicyStatusCard } from './policy/status-panel.tsx';
+import { AuaHomeCards } from './aua/aua-home-cards.tsx';
 
 /** National services any child in the UK can reach, day or night. */
 const helpForPupils = [
@@ -24,6 +25,7 @@ function PupilHome({ name }: { name: string }) {
   return (
     <>
       <h1>Hello, {name.split(' ')[0]}</h1>
+      <AuaHomeCards />
       <section className="card friendly" aria-labelledby="worry">
         <h2 id="worry">If something online worries you</h2>
         <p>
@@ -119,6 +121,7 @@ export function HomePage() {
         {me.school ? ` at ${me.school.name}` : ''}
       </p>
       <div className="cards">
+        <AuaHomeCards />
         {can('policy.read') ? <PolicyStatusCard /> : null}
         {can('users.list') ? <PeopleSummary /> : null}
         {can('audit.read') ? <RecentAudit /> : null}

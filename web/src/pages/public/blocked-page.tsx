@@ -51,6 +51,13 @@ export function BlockedPage({
       <p className="public-reason">
         {subject.reason ?? "This site is blocked by your school's web filter."}
       </p>
+      {subject.rule === 'aua:unsigned' ? (
+        <p>
+          <a className="public-button primary" href="/aua/sign">
+            Sign the acceptable use agreement
+          </a>
+        </p>
+      ) : null}
       {canReport ? (
         <section aria-labelledby="what-you-can-do">
           <h2 id="what-you-can-do">What you can do</h2>
