@@ -20,6 +20,9 @@ import {
 } from './store/data-lock.ts';
 import { migrateToLatest, openStore, type Store } from './store/database.ts';
 import { countSchools } from './store/school-repository.ts';
+// Governance reports (issue 8)
+import { createMailer } from './activity/alerts/alert-delivery.ts';
+import { startCalendarReminders } from './reports/compliance-calendar.ts';
 
 /**
  * The composition root: the only module that wires concrete pieces together.
@@ -163,6 +166,15 @@ export async function startHaven(
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   if (!config.databaseUrl) writeDataLock(config.dataDir, url);
   const maintenance = startActivityMaintenance({ db: store.db });
+  // Governance reports (issue 8): the daily compliance calendar reminders, by email.
+  const reminders = startCalendarReminders({
+    db: store.db,
+    mailer: createMailer(config.alerts.smtp, (_level, message) =>
+      output.warn(`calendar: ${message}`),
+    ),
+    publicUrl: config.publicUrl ?? url,
+    log: (_level, message) => output.warn(message),
+  });
   if (config.filter.enabled) {
     try {
       filterNode = await startFilterNode({
@@ -174,6 +186,7 @@ export async function startHaven(
       });
     } catch (error) {
       await maintenance.stop();
+      await reminders.stop();
       await app.close();
       await store.close();
       if (!config.databaseUrl) removeDataLock(config.dataDir);
@@ -224,6 +237,7 @@ export async function startHaven(
       if (closed) return;
       closed = true;
       await maintenance.stop();
+      await reminders.stop();
       await filterNode?.close();
       await app.close();
       await store.close();

@@ -17,6 +17,8 @@ import { migrateCommand } from './commands/migrate-command.ts';
 import { policyCommand } from './commands/policy-command.ts';
 import { startCommand } from './commands/start-command.ts';
 import { usersCommand } from './commands/users-command.ts';
+// Governance reports (issue 8)
+import { calendarCommand, reportCommand } from './commands/report-command.ts';
 
 /** The `haven` command. Each sub-command lives in its own file under commands/. */
 export function buildProgram(): Command {
@@ -41,6 +43,9 @@ export function buildProgram(): Command {
   benchCommand(program);
   auditCommand(program);
   caCommand(program);
+  // Governance reports (issue 8)
+  reportCommand(program);
+  calendarCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();
