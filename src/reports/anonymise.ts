@@ -67,8 +67,24 @@ export function anonymiseRows(
   return shown;
 }
 
+/** A number shown as it is (not a count of pupils or of what they did). */
+function exact(value: number): ShownValue {
+  return { value, text: numberFormat.format(value), suppressed: null };
+}
+
 export function anonymiseTable(table: CollectedTable): ReportTable {
   const total = table.rows.reduce((sum, row) => sum + row.count, 0);
+  if (table.notAboutPupils === true) {
+    return {
+      id: table.id,
+      title: table.title,
+      labelHeading: table.labelHeading,
+      countHeading: table.countHeading,
+      rows: table.rows.map((row) => ({ label: row.label, ...exact(row.count) })),
+      total: table.total ? exact(total) : null,
+      chart: table.chart ?? false,
+    };
+  }
   return {
     id: table.id,
     title: table.title,
@@ -97,6 +113,8 @@ export function anonymiseFigure(figure: CollectedFigure): ReportFigure {
   switch (figure.kind) {
     case 'count':
       return { label: figure.label, ...anonymiseCount(figure.count) };
+    case 'number':
+      return { label: figure.label, ...exact(figure.value) };
     case 'text':
       return { label: figure.label, value: null, text: figure.value, suppressed: null };
     case 'duration':

@@ -17,10 +17,10 @@ export interface BarChartOptions {
   readonly width?: number;
 }
 
-const ROW_HEIGHT = 26;
+const ROW_HEIGHT = 24;
 const BAR_HEIGHT = 16;
-const LABEL_WIDTH = 190;
-const VALUE_WIDTH = 96;
+const LABEL_WIDTH = 176;
+const VALUE_WIDTH = 88;
 const PADDING = 8;
 
 /** Label text for the chart: at most `max` characters, ellipsis after. */
@@ -35,7 +35,7 @@ export function chartDescription(table: ReportTable): string {
 }
 
 export function barChartSvg(table: ReportTable, options: BarChartOptions): Html {
-  const width = options.width ?? 560;
+  const width = options.width ?? 400;
   const titleId = `${options.id}-title`;
   const descId = `${options.id}-desc`;
   const barSpace = width - LABEL_WIDTH - VALUE_WIDTH - PADDING * 2;
@@ -80,7 +80,7 @@ export function barChartSvg(table: ReportTable, options: BarChartOptions): Html 
           }
           return html`<g class="chart-row">
             <text x="${LABEL_WIDTH - 8}" y="${textY}" text-anchor="end" class="chart-label"
-              >${clip(row.label, 28)}</text
+              >${clip(row.label, 26)}</text
             >
             ${bar}
             <text x="${barEnd + 6}" y="${textY}" class="chart-value">${row.text}</text>

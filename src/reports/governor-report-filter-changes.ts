@@ -15,7 +15,7 @@ export const filterChangesSection: SectionProvider = {
       title: 'Filter changes',
       summary:
         'Every change to what the filter enforces (policy versions, block lists, local allow and block entries), from the filter change log. The full log, with reasons, is in the annual review.',
-      figures: [{ kind: 'count', label: 'Filter changes', count: changes.length }],
+      figures: [{ kind: 'number', label: 'Filter changes', value: changes.length }],
       tables: [
         {
           id: 'filter-changes-by-kind',
@@ -27,6 +27,7 @@ export const filterChangesSection: SectionProvider = {
             .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label)),
           total: true,
           chart: true,
+          notAboutPupils: true,
         },
       ],
     };

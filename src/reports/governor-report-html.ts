@@ -24,19 +24,20 @@ const STYLE = `
 .haven-report h3 { font-size: 13pt; margin: 6mm 0 1mm; padding-top: 2mm; border-top: 0.4mm solid #1d5c63; break-after: avoid; page-break-after: avoid; }
 .haven-report h4 { font-size: 11pt; margin: 3mm 0 1mm; break-after: avoid; page-break-after: avoid; }
 .haven-report .report-meta { margin: 0 0 3mm; color: #333; }
-.haven-report .report-meta dt { font-weight: 700; display: inline; }
-.haven-report .report-meta dd { display: inline; margin: 0 4mm 0 1mm; }
+.haven-report .report-meta { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.5mm 3mm; }
+.haven-report .report-meta dt { font-weight: 700; }
+.haven-report .report-meta dd { margin: 0; }
 .haven-report .anonymity { border-left: 1.2mm solid #1d5c63; background: #eef5f5; padding: 2mm 3mm; margin: 3mm 0; }
 .haven-report .summary { margin: 0 0 2mm; }
 .haven-report .figures { display: flex; flex-wrap: wrap; gap: 2mm; margin: 2mm 0 3mm; padding: 0; list-style: none; }
 .haven-report .figures li { border: 0.3mm solid #9aa9ad; border-radius: 1.5mm; padding: 1.5mm 3mm; min-width: 38mm; break-inside: avoid; }
 .haven-report .figure-value { display: block; font-size: 14pt; font-weight: 700; }
 .haven-report .figure-label { display: block; font-size: 9pt; color: #333; }
-.haven-report .table-block { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 4mm; align-items: start; margin: 1mm 0 3mm; break-inside: avoid; page-break-inside: avoid; }
+.haven-report .table-block { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 4mm; align-items: start; margin: 1mm 0 3mm; break-inside: avoid; page-break-inside: avoid; }
 .haven-report .table-block.no-chart { grid-template-columns: minmax(0, 1fr); max-width: 120mm; }
-.haven-report figure { margin: 0; }
-.haven-report .chart { width: 100%; height: auto; max-width: 560px; }
-.haven-report .chart-label, .haven-report .chart-value { font-family: 'Liberation Sans', Arial, Helvetica, sans-serif; font-size: 12px; fill: #1a1a1a; }
+.haven-report figure { margin: 0; padding-top: 6mm; }
+.haven-report .chart { width: 100%; height: auto; max-width: 400px; }
+.haven-report .chart-label, .haven-report .chart-value { font-family: 'Liberation Sans', Arial, Helvetica, sans-serif; font-size: 13px; fill: #1a1a1a; }
 .haven-report .chart-bar { fill: #1d5c63; }
 .haven-report .chart-bar-small { stroke: #1d5c63; stroke-width: 1; }
 .haven-report table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
@@ -47,11 +48,12 @@ const STYLE = `
 .haven-report tfoot th, .haven-report tfoot td { font-weight: 700; background: #eef5f5; }
 .haven-report .suppressed { font-style: italic; }
 .haven-report .notes { font-size: 9pt; color: #333; margin: 1mm 0 0; padding-left: 5mm; }
+.haven-report .sign-off h3 { border-top: 0; padding-top: 0; margin-top: 2mm; }
 .haven-report .sign-off { margin-top: 6mm; border: 0.4mm solid #1d5c63; padding: 2mm 4mm; break-inside: avoid; }
 .haven-report .sign-off.unsigned { border-style: dashed; }
 .haven-report .report-footer { margin-top: 6mm; font-size: 8.5pt; color: #333; }
 @media (max-width: 700px) { .haven-report .table-block { grid-template-columns: minmax(0, 1fr); } }
-@media print { .haven-report .table-block { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); } }
+@media print { .haven-report .table-block { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } }
 `;
 
 const DOCUMENT_STYLE = `

@@ -19,8 +19,8 @@ export const policySection: SectionProvider = {
     const activated = versions.filter((v) => within(v.activated_at, period.from, period.to));
     const status = reviewStatus(active, localDayOf(period.to, period.timeZone));
     const figures: CollectedFigure[] = [
-      { kind: 'count', label: 'Versions approved by governors', count: approved.length },
-      { kind: 'count', label: 'Versions made active', count: activated.length },
+      { kind: 'number', label: 'Versions approved by governors', value: approved.length },
+      { kind: 'number', label: 'Versions made active', value: activated.length },
       {
         kind: 'text',
         label: 'Version enforced now',

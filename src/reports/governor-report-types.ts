@@ -51,10 +51,17 @@ export interface CollectedTable {
    * others: small counts are still suppressed, but no other row is withheld.
    */
   readonly rowsOverlap?: boolean;
+  /**
+   * The rows count records that say nothing about pupils (policy versions, filter changes):
+   * shown as they are. Say so explicitly; every other table is anonymised.
+   */
+  readonly notAboutPupils?: true;
 }
 
 export type CollectedFigure =
   | { readonly kind: 'count'; readonly label: string; readonly count: number }
+  /** A number that says nothing about pupils (policy versions approved): shown as it is. */
+  | { readonly kind: 'number'; readonly label: string; readonly value: number }
   /** A figure derived from `basedOn` records (a median): withheld when they are few. */
   | {
       readonly kind: 'duration';

@@ -19,6 +19,10 @@ import { isIwf, readBlockedSubject } from './pages/public/public-params.ts';
 import { ReportPage } from './pages/public/report-page.tsx';
 import { ReviewPage } from './pages/public/review-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
+// Governance reports (issue 8)
+import { AnnualReviewPage } from './pages/reports/annual-review-page.tsx';
+import { CalendarPage } from './pages/reports/calendar-page.tsx';
+import { GovernorReportPage } from './pages/reports/governor-report-page.tsx';
 import { Link, useRouter } from './router.tsx';
 import { SessionContext, type SessionValue } from './session.tsx';
 
@@ -42,6 +46,22 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
     '/activity': { title: 'Activity', ability: 'activity.read', render: () => <ActivityPage /> },
     '/audit': { title: 'Audit log', ability: 'audit.read', render: () => <AuditPage /> },
     '/account': { title: 'My account', ability: null, render: () => <AccountPage /> },
+    // Governance reports (issue 8)
+    '/reports/governor': {
+      title: 'Governor report',
+      ability: 'reports.governor.read',
+      render: () => <GovernorReportPage />,
+    },
+    '/reviews/filtering': {
+      title: 'Filtering and monitoring review',
+      ability: 'reviews.read',
+      render: () => <AnnualReviewPage />,
+    },
+    '/calendar': {
+      title: 'Compliance calendar',
+      ability: 'calendar.read',
+      render: () => <CalendarPage />,
+    },
   };
 
 /**

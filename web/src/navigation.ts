@@ -21,6 +21,10 @@ export const navigation: readonly NavItem[] = [
   { path: '/activity', label: 'Activity', ability: 'activity.read' },
   { path: '/audit', label: 'Audit log', ability: 'audit.read' },
   { path: '/account', label: 'My account', ability: null },
+  // Governance reports (issue 8)
+  { path: '/reports/governor', label: 'Governor report', ability: 'reports.governor.read' },
+  { path: '/reviews/filtering', label: 'Annual review', ability: 'reviews.read' },
+  { path: '/calendar', label: 'Calendar', ability: 'calendar.read' },
 ];
 
 export function visibleNavigation(abilities: readonly string[]): NavItem[] {
