@@ -112,12 +112,16 @@ export const governorReportDue: DueDateProvider = {
   id: 'governor-report',
   async collect(db, schoolId, now) {
     const { timeZone, today } = await todayOf(db, schoolId, now);
+    const school = await findSchoolById(db, schoolId);
+    // Terms that ended before the school came to Haven have no report to sign here.
+    const joined = school ? localDayOf(new Date(school.created_at), timeZone) : today;
     const current = termOfDay(today);
     const items: DueItem[] = [];
     // The current term and the two before it: an unsigned earlier report stays overdue.
     for (const back of [2, 1, 0]) {
       const t = shiftTerm(current, -back);
       const period = termPeriod(t.term, t.year, timeZone);
+      if (period.toDay < joined) continue;
       if (await findSignedReport(db, schoolId, period.key)) continue;
       items.push({
         kind: 'governor-report',

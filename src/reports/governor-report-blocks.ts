@@ -1,4 +1,5 @@
 import { sumDailyActivityBy } from '../store/governor-report-repository.ts';
+import { listGroups } from '../store/school-repository.ts';
 import type { SectionProvider } from './governor-report-types.ts';
 import { categoryLabel } from './governor-report-labels.ts';
 
@@ -8,11 +9,13 @@ export const blocksSection: SectionProvider = {
   title: 'Filtering: blocked requests',
   async collect(db, schoolId, period) {
     const range = { schoolId, fromDay: period.fromDay, toDay: period.toDay };
-    const [byAction, byCategory, byGroup] = await Promise.all([
+    const [byAction, byCategory, byGroup, groups] = await Promise.all([
       sumDailyActivityBy(db, { ...range, by: 'action' }),
       sumDailyActivityBy(db, { ...range, by: 'category', action: 'block' }),
       sumDailyActivityBy(db, { ...range, by: 'group', action: 'block' }),
+      listGroups(db, schoolId),
     ]);
+    const groupName = new Map(groups.map((g) => [g.slug, g.name]));
     const requests = byAction.reduce((sum, r) => sum + r.events, 0);
     const blocked = byAction.find((r) => r.key === 'block')?.events ?? 0;
     return {
@@ -39,7 +42,10 @@ export const blocksSection: SectionProvider = {
           title: 'Blocked requests by group',
           labelHeading: 'Group',
           countHeading: 'Requests blocked',
-          rows: byGroup.map((r) => ({ label: r.key ?? 'Not signed in', count: r.events })),
+          rows: byGroup.map((r) => ({
+            label: r.key === null ? 'Not signed in' : (groupName.get(r.key) ?? r.key),
+            count: r.events,
+          })),
           total: true,
           chart: true,
         },
