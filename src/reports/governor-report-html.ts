@@ -29,7 +29,7 @@ const STYLE = `
 .haven-report .report-meta dd { margin: 0; }
 .haven-report .anonymity { border-left: 1.2mm solid #1d5c63; background: #eef5f5; padding: 2mm 3mm; margin: 3mm 0; }
 .haven-report .summary { margin: 0 0 2mm; }
-.haven-report .figures { display: flex; flex-wrap: wrap; gap: 2mm; margin: 2mm 0 3mm; padding: 0; list-style: none; }
+.haven-report .figures { break-inside: avoid; page-break-inside: avoid; display: flex; flex-wrap: wrap; gap: 2mm; margin: 2mm 0 3mm; padding: 0; list-style: none; }
 .haven-report .figures li { border: 0.3mm solid #9aa9ad; border-radius: 1.5mm; padding: 1.5mm 3mm; min-width: 38mm; break-inside: avoid; }
 .haven-report .figure-value { display: block; font-size: 14pt; font-weight: 700; }
 .haven-report .figure-label { display: block; font-size: 9pt; color: #333; }
