@@ -253,6 +253,8 @@ export async function runCalendarReminders(
   },
 ): Promise<ReminderResult[]> {
   const results: ReminderResult[] = [];
+  // Without an SMTP server there is nothing to send, and no day is claimed.
+  if (!mailer.enabled) return results;
   for (const school of await listSchools(db)) {
     const today = localDayOf(options.now, school.time_zone);
     if (localTimeOf(options.now, school.time_zone) < (options.sendAfter ?? '07:00')) continue;
@@ -346,8 +348,8 @@ export function startCalendarReminders(options: {
   };
   const timer = setInterval(() => void tick(), options.intervalMs ?? 60 * 60_000);
   timer.unref();
-  // A first run soon after start, so a restart does not wait an hour.
-  const first = setTimeout(() => void tick(), options.firstRunMs ?? 60_000);
+  // A first run a few minutes after start, so a restart does not wait the whole hour.
+  const first = setTimeout(() => void tick(), options.firstRunMs ?? 5 * 60_000);
   first.unref();
   return {
     tick,

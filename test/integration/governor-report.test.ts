@@ -451,6 +451,7 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
   test('daily reminders: one email per responsible person, once a day', async () => {
     const sent: { to: readonly string[]; subject: string; text: string }[] = [];
     const mailer = {
+      enabled: true,
       send: async (to: readonly string[], subject: string, text: string) => {
         sent.push({ to, subject, text });
         return { emailed: [...to], emailError: null };
@@ -476,5 +477,11 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
       publicUrl: 'https://haven.example',
     });
     assert.deepEqual(again, []);
+    const off = await runCalendarReminders(
+      ctx.store.db,
+      { ...mailer, enabled: false },
+      { now: new Date(now.getTime() + 86_400_000), publicUrl: 'https://haven.example' },
+    );
+    assert.deepEqual(off, [], 'without SMTP nothing is sent and no day is claimed');
   });
 });

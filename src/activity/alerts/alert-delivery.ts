@@ -102,6 +102,8 @@ export function alertEmail(
 
 /** Plain-text email through the school's SMTP server (alerts, and other areas' reminders). */
 export interface Mailer {
+  /** False when no SMTP server is configured: nothing would be sent. */
+  readonly enabled: boolean;
   /** Send to these addresses; never throws: a failure is returned (and logged). */
   send(
     to: readonly string[],
@@ -127,6 +129,7 @@ export function createMailer(
       })
     : null;
   return {
+    enabled: transport !== null,
     async send(to, subject, text) {
       const addresses = [...new Set(to)];
       if (!transport || !smtp || addresses.length === 0) return { emailed: [], emailError: null };
