@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../../api.ts';
 import { ProblemMessage } from '../../components/problem-message.tsx';
 import { useAction } from '../../components/use-action.ts';
@@ -21,6 +21,12 @@ export function GovernorReportPage() {
   const { me } = useSession();
   const { navigate } = useRouter();
   const [period, setPeriod] = useState<string | null>(periodFromUrl());
+  // Back and forward between periods: the address bar says which one.
+  useEffect(() => {
+    const onPop = () => setPeriod(periodFromUrl());
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [comment, setComment] = useState('');
