@@ -89,6 +89,10 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Activity',
       'Audit log',
       'My account',
+      // Governance reports (issue 8)
+      'Governor report',
+      'Annual review',
+      'Calendar',
     ]);
     // The home page has the policy card.
     const card = page.getByRole('region', { name: 'Online safety policy' });
@@ -173,7 +177,16 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
   test('a governor approves the draft with a note and the next review date', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signInAs(page, haven.url, 'governor');
-    assert.deepEqual(await navLabels(page), ['Home', 'Policy', 'Filtering', 'My account']);
+    assert.deepEqual(await navLabels(page), [
+      'Home',
+      'Policy',
+      'Filtering',
+      'My account',
+      // Governance reports (issue 8)
+      'Governor report',
+      'Annual review',
+      'Calendar',
+    ]);
     await openPage(page, 'Policy', 'Online safety policy');
     await page.getByRole('button', { name: 'View version 2' }).click();
     await page.getByRole('heading', { name: 'Version 2: Online Safety Policy' }).waitFor();
