@@ -22,6 +22,9 @@ import {
 import { migrateToLatest, openStore, type Store } from './store/database.ts';
 import { countSchools } from './store/school-repository.ts';
 import { startChangeControlJobs } from './casework/change-request-jobs.ts';
+// Governance reports (issue 8)
+import { createMailer } from './activity/alerts/alert-delivery.ts';
+import { startCalendarReminders } from './reports/compliance-calendar.ts';
 
 /**
  * The composition root: the only module that wires concrete pieces together.
@@ -179,6 +182,15 @@ export async function startHaven(
     },
     onError: (error) => output.warn(`change control: ${String(error)}`),
   });
+  // Governance reports (issue 8): the daily compliance calendar reminders, by email.
+  const reminders = startCalendarReminders({
+    db: store.db,
+    mailer: createMailer(config.alerts.smtp, (_level, message) =>
+      output.warn(`calendar: ${message}`),
+    ),
+    publicUrl: config.publicUrl ?? url,
+    log: (_level, message) => output.warn(message),
+  });
   if (config.filter.enabled) {
     try {
       filterNode = await startFilterNode({
@@ -191,6 +203,7 @@ export async function startHaven(
     } catch (error) {
       await changeControl.stop();
       await maintenance.stop();
+      await reminders.stop();
       await app.close();
       await store.close();
       if (!config.databaseUrl) removeDataLock(config.dataDir);
@@ -242,6 +255,7 @@ export async function startHaven(
       closed = true;
       await changeControl.stop();
       await maintenance.stop();
+      await reminders.stop();
       await filterNode?.close();
       await app.close();
       await store.close();

@@ -374,6 +374,57 @@ export const abilityRules = {
     roles: ['online-safety-lead', 'head', 'dsl', 'governor', 'chair-of-governors', 'trust-admin'],
     record: sameSchool,
   },
+  // Governance reports (issue 8): termly governor report, annual filtering and monitoring
+  // review, compliance calendar.
+  'reports.governor.read': {
+    description: 'Read the termly governor report (anonymised) and download it as PDF',
+    roles: ['governor', 'chair-of-governors', 'head', 'dsl', 'online-safety-lead'],
+    record: sameSchool,
+  },
+  'reports.governor.sign': {
+    description: 'Sign off the termly governor report (the signed figures are kept as they are)',
+    roles: ['governor', 'chair-of-governors'],
+    record: sameSchool,
+  },
+  'reviews.read': {
+    description: 'Read the annual filtering and monitoring review, its evidence and the checks log',
+    roles: [
+      'head',
+      'dsl',
+      'deputy-dsl',
+      'online-safety-lead',
+      'technician',
+      'governor',
+      'chair-of-governors',
+    ],
+    record: sameSchool,
+  },
+  'reviews.edit': {
+    description:
+      'Start the annual review, write its notes, record filtering checks and run the standard checks',
+    roles: ['head', 'dsl', 'online-safety-lead', 'technician'],
+    record: sameSchool,
+  },
+  'reviews.sign': {
+    description:
+      'Sign off the annual review for your part: SLT (head), DSL, IT provider (technician) or governor',
+    roles: ['head', 'dsl', 'technician', 'governor', 'chair-of-governors'],
+    record: sameSchool,
+  },
+  'calendar.read': {
+    description:
+      'See the compliance calendar: every review, report and renewal date, overdue first',
+    roles: [
+      'head',
+      'dsl',
+      'deputy-dsl',
+      'online-safety-lead',
+      'technician',
+      'governor',
+      'chair-of-governors',
+    ],
+    record: sameSchool,
+  },
 } as const satisfies Record<string, AbilityRule>;
 
 export type Ability = keyof typeof abilityRules;

@@ -28,6 +28,8 @@ import { exemptionRoutes } from './routes/exemption-routes.ts';
 import { auaRoutes } from './routes/aua-routes.ts';
 import { surveyRoutes } from './routes/survey-routes.ts';
 import { trainingRoutes } from './routes/training-routes.ts';
+// Governance reports (issue 8)
+import { governanceReportRoutes } from './routes/governance-report-routes.ts';
 
 /** Every API route, one list per area; the OpenAPI document is generated from it. */
 export function apiRoutes(deps: ApiDeps): AnyRoute[] {
@@ -51,6 +53,8 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...auaRoutes(deps),
     ...trainingRoutes(deps),
     ...surveyRoutes(deps),
+    // Governance reports (issue 8)
+    ...governanceReportRoutes(deps),
   ];
 }
 

@@ -23,6 +23,8 @@ import { usersCommand } from './commands/users-command.ts';
 import { exemptionsCommand } from './commands/exemptions-command.ts';
 // Acceptable use agreements
 import { auaCommand } from './commands/aua-command.ts';
+// Governance reports (issue 8)
+import { calendarCommand, reportCommand } from './commands/report-command.ts';
 
 /** The `haven` command. Each sub-command lives in its own file under commands/. */
 export function buildProgram(): Command {
@@ -53,6 +55,9 @@ export function buildProgram(): Command {
   exemptionsCommand(program);
   // Acceptable use agreements
   auaCommand(program);
+  // Governance reports (issue 8)
+  reportCommand(program);
+  calendarCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -616,3 +616,100 @@ export type TrainingRecord = Selectable<TrainingRecordTable>;
 export type TrainingNeed = Selectable<TrainingNeedTable>;
 export type Survey = Selectable<SurveyTable>;
 export type SurveyQuestion = Selectable<SurveyQuestionTable>;
+// Governance reports (GOV-2, GOV-3, issue 8; migration 0013): signed governor reports, the
+// filtering checks log, the annual filtering and monitoring review, and reminder emails sent.
+
+/** `YYYY-MM-DD` date columns, read back as text. */
+type DateColumn = ColumnType<string, string, string>;
+
+export interface GovernorReportTable {
+  id: Generated<string>;
+  school_id: string;
+  /** `autumn-2026`, or `2026-09-01..2026-10-31` for a custom range. */
+  period_key: string;
+  period_label: string;
+  from_day: DateColumn;
+  to_day: DateColumn;
+  /** The anonymised sections as signed (`SignedReportData` in reports/governor-report-types.ts). */
+  data: Json<unknown>;
+  signed_by: string | null;
+  signed_by_name: string;
+  signed_role: string;
+  signed_at: Timestamp;
+  comment: string | null;
+}
+
+export type FilteringCheckResult = 'allow' | 'block';
+
+export interface FilteringCheckTable {
+  id: Generated<string>;
+  school_id: string;
+  at: Timestamp;
+  performed_by: string | null;
+  performed_by_name: string;
+  /** `manual` (typed in after a check on a device) or `engine` (run by Haven). */
+  method: 'manual' | 'engine';
+  device: string;
+  group_slug: string;
+  /** The URL or host tested. */
+  tested: string;
+  /** What the check is for, e.g. "a listed adult site". */
+  purpose: string;
+  expected: FilteringCheckResult;
+  result: FilteringCheckResult;
+  passed: boolean;
+  rule_id: string | null;
+  category: string | null;
+  note: string | null;
+  run_id: string | null;
+}
+
+export type AnnualReviewStatus = 'open' | 'complete';
+
+export interface AnnualReviewTable {
+  id: Generated<string>;
+  school_id: string;
+  title: string;
+  status: AnnualReviewStatus;
+  started_at: Timestamp;
+  started_by: string | null;
+  /** The reviewers' notes per DfE standard id. */
+  notes: Json<Record<string, string>>;
+  next_review: DateColumn;
+  /** The evidence as it stood when the review was complete. */
+  evidence: Json<unknown> | null;
+  completed_at: Timestamp | null;
+}
+
+export type ReviewSignoffSlot = 'slt' | 'dsl' | 'it-provider' | 'governor';
+
+export interface AnnualReviewSignoffTable {
+  review_id: string;
+  slot: ReviewSignoffSlot;
+  user_id: string | null;
+  name: string;
+  role_title: string;
+  signed_at: Timestamp;
+  comment: string | null;
+}
+
+export interface ComplianceReminderTable {
+  school_id: string;
+  day: DateColumn;
+  sent_at: Timestamp;
+  items: number;
+  recipients: Json<string[]>;
+}
+
+export interface Database {
+  governor_reports: GovernorReportTable;
+  filtering_checks: FilteringCheckTable;
+  annual_reviews: AnnualReviewTable;
+  annual_review_signoffs: AnnualReviewSignoffTable;
+  compliance_reminders: ComplianceReminderTable;
+}
+
+export type GovernorReportRow = Selectable<GovernorReportTable>;
+export type FilteringCheck = Selectable<FilteringCheckTable>;
+export type AnnualReview = Selectable<AnnualReviewTable>;
+export type AnnualReviewSignoff = Selectable<AnnualReviewSignoffTable>;

@@ -96,6 +96,10 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Agreements',
       'Training',
       'Surveys',
+      // Governance reports (issue 8)
+      'Governor report',
+      'Annual review',
+      'Calendar',
     ]);
     // The home page has the policy card.
     const card = page.getByRole('region', { name: 'Online safety policy' });
@@ -190,6 +194,10 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Filter changes',
       // Acceptable use agreements, training records and surveys
       'Surveys',
+      // Governance reports (issue 8)
+      'Governor report',
+      'Annual review',
+      'Calendar',
     ]);
     await openPage(page, 'Policy', 'Online safety policy');
     await page.getByRole('button', { name: 'View version 2' }).click();

@@ -25,6 +25,10 @@ import { RegistersPage } from './pages/registers/registers-page.tsx';
 // Temporary exemptions and filter change control
 import { ChangeRequestsPage } from './pages/exemptions/change-requests-page.tsx';
 import { ExemptionsPage } from './pages/exemptions/exemptions-page.tsx';
+// Governance reports (issue 8)
+import { AnnualReviewPage } from './pages/reports/annual-review-page.tsx';
+import { CalendarPage } from './pages/reports/calendar-page.tsx';
+import { GovernorReportPage } from './pages/reports/governor-report-page.tsx';
 import { Link, useRouter } from './router.tsx';
 // Acceptable use agreements, training records and surveys
 import { AuaPage } from './pages/aua/aua-page.tsx';
@@ -92,6 +96,22 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
       title: 'Survey',
       ability: 'surveys.answer',
       render: () => <SurveyAnswerPage />,
+    },
+    // Governance reports (issue 8)
+    '/reports/governor': {
+      title: 'Governor report',
+      ability: 'reports.governor.read',
+      render: () => <GovernorReportPage />,
+    },
+    '/reviews/filtering': {
+      title: 'Filtering and monitoring review',
+      ability: 'reviews.read',
+      render: () => <AnnualReviewPage />,
+    },
+    '/calendar': {
+      title: 'Compliance calendar',
+      ability: 'calendar.read',
+      render: () => <CalendarPage />,
     },
   };
 

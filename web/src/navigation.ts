@@ -30,6 +30,10 @@ export const navigation: readonly NavItem[] = [
   { path: '/aua', label: 'Agreements', ability: 'aua.completion.read' },
   { path: '/training', label: 'Training', ability: 'training.read' },
   { path: '/surveys', label: 'Surveys', ability: 'surveys.results.read' },
+  // Governance reports (issue 8)
+  { path: '/reports/governor', label: 'Governor report', ability: 'reports.governor.read' },
+  { path: '/reviews/filtering', label: 'Annual review', ability: 'reviews.read' },
+  { path: '/calendar', label: 'Calendar', ability: 'calendar.read' },
 ];
 
 export function visibleNavigation(abilities: readonly string[]): NavItem[] {

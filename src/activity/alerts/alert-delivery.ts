@@ -106,18 +106,57 @@ export function alertEmail(
   return { subject, text: lines.join('\n') };
 }
 
-export function createAlertDelivery(settings: DeliverySettings): AlertDelivery {
-  const log = settings.log ?? (() => undefined);
-  const transport: Transporter | null = settings.smtp
+/** Plain-text email through the school's SMTP server (alerts, and other areas' reminders). */
+export interface Mailer {
+  /** False when no SMTP server is configured: nothing would be sent. */
+  readonly enabled: boolean;
+  /** Send to these addresses; never throws: a failure is returned (and logged). */
+  send(
+    to: readonly string[],
+    subject: string,
+    text: string,
+  ): Promise<{ emailed: string[]; emailError: string | null }>;
+  close(): void;
+}
+
+/** The SMTP transport Haven sends with (`alerts.smtp`); without settings nothing is sent. */
+export function createMailer(
+  smtp: SmtpSettings | undefined,
+  log: (level: 'info' | 'warn', message: string) => void = () => undefined,
+): Mailer {
+  const transport: Transporter | null = smtp
     ? createTransport({
-        host: settings.smtp.host,
-        port: settings.smtp.port,
-        secure: settings.smtp.secure,
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.secure,
         connectionTimeout: 10_000,
         greetingTimeout: 10_000,
         socketTimeout: 20_000,
       })
     : null;
+  return {
+    enabled: transport !== null,
+    async send(to, subject, text) {
+      const addresses = [...new Set(to)];
+      if (!transport || !smtp || addresses.length === 0) return { emailed: [], emailError: null };
+      try {
+        await transport.sendMail({ from: smtp.from, to: addresses, subject, text });
+        return { emailed: addresses, emailError: null };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log('warn', `email "${subject}" could not be sent: ${message}`);
+        return { emailed: [], emailError: message };
+      }
+    },
+    close() {
+      transport?.close();
+    },
+  };
+}
+
+export function createAlertDelivery(settings: DeliverySettings): AlertDelivery {
+  const log = settings.log ?? (() => undefined);
+  const mailer = createMailer(settings.smtp, (level, message) => log(level, `alerts: ${message}`));
   const attempts = settings.webhookAttempts ?? 4;
   const firstWait = settings.webhookRetryMs ?? 1000;
 
@@ -126,16 +165,11 @@ export function createAlertDelivery(settings: DeliverySettings): AlertDelivery {
     subject: string,
     text: string,
   ): Promise<{ emailed: string[]; emailError: string | null }> {
-    const to = [...new Set(recipients.flatMap((r) => (r.email ? [r.email] : [])))];
-    if (!transport || !settings.smtp || to.length === 0) return { emailed: [], emailError: null };
-    try {
-      await transport.sendMail({ from: settings.smtp.from, to, subject, text });
-      return { emailed: to, emailError: null };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log('warn', `alerts: the email "${subject}" could not be sent: ${message}`);
-      return { emailed: [], emailError: message };
-    }
+    return mailer.send(
+      recipients.flatMap((r) => (r.email ? [r.email] : [])),
+      subject,
+      text,
+    );
   }
 
   async function webhook(payload: unknown): Promise<DeliveryResult['webhook']> {
@@ -226,7 +260,7 @@ export function createAlertDelivery(settings: DeliverySettings): AlertDelivery {
       return { ...mail, webhook: hook };
     },
     close() {
-      transport?.close();
+      mailer.close();
     },
   };
 }

@@ -12,6 +12,8 @@ import * as registers from './0010-registers.ts';
 import * as exemptions from './0009-exemptions.ts';
 // Acceptable use agreements, training, surveys
 import * as auaTrainingSurveys from './0011-aua-training-surveys.ts';
+// Governance reports (issue 8)
+import * as governorReports from './0013-governor-reports.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -32,6 +34,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0009-exemptions': exemptions,
   // Acceptable use agreements, training, surveys
   '0011-aua-training-surveys': auaTrainingSurveys,
+  // Governance reports (issue 8)
+  '0013-governor-reports': governorReports,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -24,6 +24,8 @@ const released: Record<string, string> = {
   // Acceptable use agreements, training, surveys
   '0011-aua-training-surveys.ts':
     '4cbcdf33612a4aaea194241719a0460d99d82b34e599041503ce0dd42d0fb211',
+  // Governance reports (issue 8)
+  '0013-governor-reports.ts': '1e4cc8b4c9cc5763718f8b16cec8528bb9c5d062fea33e669366782a091dfe82',
 };
 
 const folder = import.meta.dirname;
