@@ -46,4 +46,7 @@ export interface ApiDeps {
   /** Check responses against their schemas (on in tests). */
   checkResponses?: boolean;
   logger?: boolean | { level: string };
+  // Casework: incidents
+  /** The key that encrypts incident evidence at rest (absent: evidence cannot be stored). */
+  secretKey?: () => Buffer;
 }

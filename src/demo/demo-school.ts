@@ -79,6 +79,14 @@ export const demoAccounts: readonly DemoAccount[] = [
     groups: [],
     purpose: 'Parent of the demo pupil',
   },
+  // Casework: concerns about the head go to the chair of governors (INC-4).
+  {
+    username: 'chair',
+    displayName: 'Carys Morgan',
+    roles: ['chair-of-governors'],
+    groups: [],
+    purpose: 'Chair of governors (receives concerns about the head)',
+  },
 ];
 
 /**

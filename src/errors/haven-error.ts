@@ -89,6 +89,12 @@ export const errorCatalogue = {
     title: 'Something went wrong inside Haven',
     doc: 'An unexpected error; it was logged with the request id.',
   },
+  // Casework: incidents
+  HAVEN_EVIDENCE_REFUSED: {
+    status: 422,
+    title: 'No evidence may be stored for this incident',
+    doc: 'Suspected child sexual abuse material (or other suspected illegal activity) is referred to the police: Haven never stores a copy.',
+  },
 } as const satisfies Record<string, { status: number; title: string; doc: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
