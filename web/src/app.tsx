@@ -21,6 +21,11 @@ import { ReviewPage } from './pages/public/review-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { Link, useRouter } from './router.tsx';
 import { SessionContext, type SessionValue } from './session.tsx';
+// Casework: incidents
+import { ChronologyPage } from './pages/incidents/chronology-page.tsx';
+import { IncidentPage } from './pages/incidents/incident-page.tsx';
+import { IncidentsPage } from './pages/incidents/incidents-page.tsx';
+import { ReportConcernPage } from './pages/incidents/report-concern-page.tsx';
 
 const pages: Record<string, { title: string; ability: string | null; render: () => ReactElement }> =
   {
@@ -42,7 +47,37 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
     '/activity': { title: 'Activity', ability: 'activity.read', render: () => <ActivityPage /> },
     '/audit': { title: 'Audit log', ability: 'audit.read', render: () => <AuditPage /> },
     '/account': { title: 'My account', ability: null, render: () => <AccountPage /> },
+    // Casework: incidents
+    '/incidents': {
+      title: 'Incidents',
+      ability: 'incidents.read',
+      render: () => <IncidentsPage />,
+    },
+    '/report-concern': {
+      title: 'Report a concern',
+      ability: 'incidents.report',
+      render: () => <ReportConcernPage />,
+    },
   };
+
+/** Pages with an id in the path (`/incidents/ID`, `/people/ID/chronology`). */
+function pageWithId(path: string): (typeof pages)[string] | undefined {
+  const incident = /^\/incidents\/([0-9a-f-]{36})$/.exec(path);
+  if (incident?.[1]) {
+    const id = incident[1];
+    return { title: 'Incident', ability: 'incidents.read', render: () => <IncidentPage id={id} /> };
+  }
+  const chronology = /^\/people\/([0-9a-f-]{36})\/chronology$/.exec(path);
+  if (chronology?.[1]) {
+    const id = chronology[1];
+    return {
+      title: 'Chronology',
+      ability: 'chronology.read',
+      render: () => <ChronologyPage userId={id} />,
+    };
+  }
+  return undefined;
+}
 
 /**
  * Pages reached from outside the signed-in app — the web filter's block page links to them and
@@ -113,7 +148,7 @@ export function App() {
     void refresh();
   }, [refresh]);
 
-  const page = pages[path];
+  const page = pages[path] ?? pageWithId(path);
   const shownPath = useRef<string | null>(null);
   const isPublic = publicPaths.has(path);
   useEffect(() => {

@@ -21,6 +21,9 @@ export const navigation: readonly NavItem[] = [
   { path: '/activity', label: 'Activity', ability: 'activity.read' },
   { path: '/audit', label: 'Audit log', ability: 'audit.read' },
   { path: '/account', label: 'My account', ability: null },
+  // Casework: incidents
+  { path: '/incidents', label: 'Incidents', ability: 'incidents.read' },
+  { path: '/report-concern', label: 'Report a concern', ability: 'incidents.report' },
 ];
 
 export function visibleNavigation(abilities: readonly string[]): NavItem[] {
