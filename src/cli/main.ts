@@ -17,6 +17,8 @@ import { migrateCommand } from './commands/migrate-command.ts';
 import { policyCommand } from './commands/policy-command.ts';
 import { startCommand } from './commands/start-command.ts';
 import { usersCommand } from './commands/users-command.ts';
+// Casework: incidents
+import { incidentsCommand } from './commands/incidents-command.ts';
 
 /** The `haven` command. Each sub-command lives in its own file under commands/. */
 export function buildProgram(): Command {
@@ -41,6 +43,8 @@ export function buildProgram(): Command {
   benchCommand(program);
   auditCommand(program);
   caCommand(program);
+  // Casework: incidents
+  incidentsCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -355,6 +355,7 @@ eachDatabase('incidents', (ctx) => {
       kind: 'phrases',
       category: 'bullying',
       severity: 'high',
+      score: 60,
       summary: 'Searches about being bullied',
       created_at: new Date(),
       last_seen_at: new Date(),

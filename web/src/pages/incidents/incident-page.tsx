@@ -102,7 +102,14 @@ export function IncidentPage({ id }: { id: string }) {
 
       <PeopleSection view={view} options={opts} save={save} busy={busy} open={open} />
 
-      <ReferralsSection view={view} save={save} busy={busy} open={open} />
+      {/* Keyed by the side of the flowchart: the agency offered first follows it. */}
+      <ReferralsSection
+        key={view.next.illegalRoute ? 'illegal' : 'investigate'}
+        view={view}
+        save={save}
+        busy={busy}
+        open={open}
+      />
 
       {view.next.illegalRoute ? null : (
         <InvestigationSection view={view} options={opts} save={save} busy={busy} open={open} />
@@ -495,6 +502,7 @@ function InvestigationSection({
             >
               <option value="">Choose…</option>
               {options.seniorStaff
+                .filter((s) => mayInvestigate(s.roles, view.concernAbout))
                 .filter((s) => !view.investigators.some((i) => i.userId === s.id))
                 .map((s) => (
                   <option key={s.id} value={s.id}>
@@ -618,6 +626,17 @@ function InvestigationSection({
       ) : null}
     </Section>
   );
+}
+
+/** Senior staff investigate; for a concern about the head, the chair takes the head's place. */
+function mayInvestigate(roles: string[], about: IncidentView['concernAbout']): boolean {
+  const senior = ['dsl', 'deputy-dsl', 'online-safety-lead', 'head'];
+  if (about === 'head') {
+    return (
+      !roles.includes('head') && [...senior, 'chair-of-governors'].some((r) => roles.includes(r))
+    );
+  }
+  return senior.some((r) => roles.includes(r));
 }
 
 function readAsBase64(file: File): Promise<string> {
