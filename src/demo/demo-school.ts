@@ -5,6 +5,7 @@ import type { Role } from '../access/roles.ts';
 import { createPerson } from '../school/people.ts';
 import { createSchool } from '../school/schools.ts';
 import { adoptFirstPolicy } from '../filtering/policy-versions.ts';
+import { addDemoIncidents } from '../casework/incident-demo.ts';
 import { demoSchoolPolicy } from '../policy/templates/index.ts';
 import { findSchoolBySlug } from '../store/school-repository.ts';
 import type { Database, School } from '../store/schema.ts';
@@ -141,5 +142,7 @@ export async function setupDemoSchool(
     },
     { actor, now },
   );
+  // Casework: one closed incident, walked through the flowchart
+  await addDemoIncidents(db, school, now);
   return { school, created: true };
 }

@@ -72,7 +72,7 @@ for (const kind of testDatabases()) {
       };
       assert.equal(data.format, 'haven-incidents');
       assert.equal(data.version, 1);
-      assert.equal(data.incidents.length, 2);
+      assert.equal(data.incidents.length, 3, 'the demo incident and the two made here');
     });
 
     test("CSV of one pupil's record, printed, and the export is audited", async () => {
@@ -82,10 +82,15 @@ for (const kind of testDatabases()) {
       );
       assert.equal(result.code, 0, result.stderr);
       const lines = result.stdout.trim().split('\r\n');
-      assert.equal(lines.length, 2, result.stdout);
+      // header; the demo incident (its reporter, the DSL, and the pupil); the one made here
+      assert.equal(lines.length, 4, result.stdout);
       assert.match(lines[0] ?? '', /^incident_id,reported_at,source/);
-      assert.match(lines[1] ?? '', /"Unkind messages in a group chat, ""quoted"", with a comma"/);
-      assert.match(lines[1] ?? '', /Pip Adeyemi,pupil,pupil,victim/);
+      const row = lines.find((l) => l.includes('Unkind messages')) ?? '';
+      assert.match(row, /"Unkind messages in a group chat, ""quoted"", with a comma"/);
+      assert.match(row, /Pip Adeyemi,pupil,pupil,victim/);
+      assert.ok(
+        lines.some((l) => /subverting-filtering.*Pip Adeyemi,pupil,pupil,instigator/.test(l)),
+      );
       const s = await openStore(
         kind === 'pglite' ? { dataDir: store.where } : { databaseUrl: store.url, dataDir: '' },
       );
