@@ -48,9 +48,20 @@ eachDatabase('incidents', (ctx) => {
   });
   after(() => app.close());
 
-  const get = async (who: string, url: string) => as[who]!.request('GET', url);
+  const client = (name: string): SignedInClient => {
+    const c = as[name];
+    if (!c) throw new Error(`not signed in: ${name}`);
+    return c;
+  };
+  const user = (name: string): User => {
+    const u = users[name];
+    if (!u) throw new Error(`no demo account: ${name}`);
+    return u;
+  };
+
+  const get = async (who: string, url: string) => client(who).request('GET', url);
   const post = async (who: string, url: string, body: unknown = {}) =>
-    as[who]!.request('POST', url, body);
+    client(who).request('POST', url, body);
 
   async function auditCount(action: string, subjectId?: string): Promise<number> {
     let q = ctx.store.db
@@ -65,7 +76,7 @@ eachDatabase('incidents', (ctx) => {
     const response = await app.inject({
       method: 'POST',
       url: '/api/block-page/requests',
-      headers: { cookie: as.pupil!.cookie, 'x-csrf-token': as.pupil!.csrfToken },
+      headers: { cookie: client('pupil').cookie, 'x-csrf-token': client('pupil').csrfToken },
       payload: {
         kind: 'worry',
         host: 'chat.example',
@@ -103,7 +114,7 @@ eachDatabase('incidents', (ctx) => {
     assert.ok(entries.length > 0);
     for (const entry of entries) {
       assert.equal(entry.actor_id, null);
-      assert.doesNotMatch(JSON.stringify(entry), new RegExp(users.pupil!.id));
+      assert.doesNotMatch(JSON.stringify(entry), new RegExp(user('pupil').id));
     }
   });
 
@@ -122,7 +133,7 @@ eachDatabase('incidents', (ctx) => {
     });
     assert.equal(r.statusCode, 200, r.body);
     r = await post('dsl', `/api/incidents/${id}/people`, {
-      userId: users.pupil!.id,
+      userId: user('pupil').id,
       role: 'instigator',
     });
     assert.equal(r.statusCode, 200, r.body);
@@ -130,10 +141,10 @@ eachDatabase('incidents', (ctx) => {
     assert.equal(incident.next.step, 'investigators');
     assert.match(incident.next.quote.text, /more than one senior member of staff/);
     // the teacher is not senior staff
-    r = await post('dsl', `/api/incidents/${id}/investigators`, { userId: users.teacher!.id });
+    r = await post('dsl', `/api/incidents/${id}/investigators`, { userId: user('teacher').id });
     assert.equal(r.statusCode, 400);
     for (const who of ['dsl', 'head']) {
-      r = await post('dsl', `/api/incidents/${id}/investigators`, { userId: users[who]!.id });
+      r = await post('dsl', `/api/incidents/${id}/investigators`, { userId: user(who).id });
       assert.equal(r.statusCode, 200, r.body);
     }
     // judging before the investigation is recorded is refused
@@ -179,7 +190,7 @@ eachDatabase('incidents', (ctx) => {
     incident = r.json() as IncidentJson;
     assert.equal(incident.next.step, 'actions');
 
-    const pupilLink = incident.people.find((p) => p.userId === users.pupil!.id);
+    const pupilLink = incident.people.find((p) => p.userId === user('pupil').id);
     assert.ok(pupilLink);
     const suggestion = incident.suggestions.find((s) => s.personId === pupilLink.id)?.suggestion;
     assert.ok(suggestion);
@@ -212,7 +223,7 @@ eachDatabase('incidents', (ctx) => {
     assert.match(learning.body, /Year 5 lesson/);
 
     // chronology and export
-    const chronology = await get('dsl', `/api/people/${users.pupil!.id}/chronology`);
+    const chronology = await get('dsl', `/api/people/${user('pupil').id}/chronology`);
     assert.equal(chronology.statusCode, 200);
     const kinds = (chronology.json() as { entries: { kind: string }[] }).entries.map((e) => e.kind);
     assert.ok(kinds.includes('incident') && kinds.includes('sanction'));
@@ -246,7 +257,7 @@ eachDatabase('incidents', (ctx) => {
     });
     assert.equal(r.statusCode, 422);
     assert.equal((r.json() as { code: string }).code, 'HAVEN_EVIDENCE_REFUSED');
-    r = await post('dsl', `/api/incidents/${id}/investigators`, { userId: users.head!.id });
+    r = await post('dsl', `/api/incidents/${id}/investigators`, { userId: user('head').id });
     assert.equal(r.statusCode, 409, 'no investigation on the illegal side');
     r = await post('dsl', `/api/incidents/${id}/referrals`, { agency: 'ceop' });
     assert.equal(r.statusCode, 400, 'the reference is required');
@@ -279,16 +290,19 @@ eachDatabase('incidents', (ctx) => {
     assert.equal((await get('head', `/api/incidents/${id}`)).statusCode, 200);
     assert.equal((await get('chair', `/api/incidents/${id}`)).statusCode, 403);
     assert.equal(
-      (await as.dsl!.request('PUT', '/api/incidents/settings', { dslSeesStaffConcerns: true }))
-        .statusCode,
+      (
+        await client('dsl').request('PUT', '/api/incidents/settings', {
+          dslSeesStaffConcerns: true,
+        })
+      ).statusCode,
       403,
     );
-    const set = await as.head!.request('PUT', '/api/incidents/settings', {
+    const set = await client('head').request('PUT', '/api/incidents/settings', {
       dslSeesStaffConcerns: true,
     });
     assert.equal(set.statusCode, 200);
     assert.equal((await get('dsl', `/api/incidents/${id}`)).statusCode, 200);
-    await as.head!.request('PUT', '/api/incidents/settings', { dslSeesStaffConcerns: false });
+    await client('head').request('PUT', '/api/incidents/settings', { dslSeesStaffConcerns: false });
     assert.equal((await get('dsl', `/api/incidents/${id}`)).statusCode, 403);
   });
 
@@ -319,7 +333,8 @@ eachDatabase('incidents', (ctx) => {
     const { incidents } = (await get('dsl', '/api/incidents')).json() as {
       incidents: IncidentJson[];
     };
-    const id = incidents[0]!.id;
+    const id = incidents[0]?.id ?? '';
+    assert.ok(id);
     const before = await auditCount('incident.read', id);
     await get('dsl', `/api/incidents/${id}`);
     await get('dsl', `/api/incidents/${id}`);
@@ -349,7 +364,7 @@ eachDatabase('incidents', (ctx) => {
   test('escalating an alert creates an incident linked to the alert and its pupil', async () => {
     const alert = await insertAlert(ctx.store.db, {
       school_id: school.id,
-      user_id: users.pupil!.id,
+      user_id: user('pupil').id,
       username: 'pupil',
       client_ip: '10.0.0.5',
       kind: 'phrases',
@@ -370,7 +385,7 @@ eachDatabase('incidents', (ctx) => {
       alertId: string;
     };
     assert.equal(incident.alertId, alert.id);
-    assert.ok(incident.people.some((p) => p.userId === users.pupil!.id && p.role === 'victim'));
+    assert.ok(incident.people.some((p) => p.userId === user('pupil').id && p.role === 'victim'));
     assert.equal((await post('dsl', `/api/alerts/${alert.id}/escalate`)).statusCode, 409);
   });
 
