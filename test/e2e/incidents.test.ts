@@ -232,6 +232,10 @@ describe('incidents from report to outcome (haven start, Chromium)', () => {
     await page.getByRole('heading', { name: 'Next step: Record learning and close' }).waitFor();
     assert.equal(await sidewaysOverflow(page), 0, 'no sideways scrolling at 390 px');
     await page.screenshot({ path: join(screenshots, 'incident-phone.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'incident-phone-top.png') });
+    await page
+      .locator('section', { has: page.getByRole('heading', { name: /Actions and sanctions/ }) })
+      .screenshot({ path: join(screenshots, 'incident-phone-sanctions.png') });
     await context.close();
   });
 
