@@ -89,6 +89,9 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Activity',
       'Audit log',
       'My account',
+      // Casework: incidents
+      'Incidents',
+      'Report a concern',
     ]);
     // The home page has the policy card.
     const card = page.getByRole('region', { name: 'Online safety policy' });
@@ -173,7 +176,13 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
   test('a governor approves the draft with a note and the next review date', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signInAs(page, haven.url, 'governor');
-    assert.deepEqual(await navLabels(page), ['Home', 'Policy', 'Filtering', 'My account']);
+    assert.deepEqual(await navLabels(page), [
+      'Home',
+      'Policy',
+      'Filtering',
+      'My account',
+      'Report a concern',
+    ]);
     await openPage(page, 'Policy', 'Online safety policy');
     await page.getByRole('button', { name: 'View version 2' }).click();
     await page.getByRole('heading', { name: 'Version 2: Online Safety Policy' }).waitFor();
@@ -292,6 +301,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Policy',
       'Filtering',
       'My account',
+      'Report a concern',
     ]);
     await openPage(page, 'Filtering', 'Filtering');
     assert.equal(await page.getByRole('heading', { name: 'Block lists' }).count(), 0);
@@ -395,7 +405,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
   test('a pupil sees neither the Policy nor the Filtering page', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signInAs(page, haven.url, 'pupil');
-    assert.deepEqual(await navLabels(page), ['Home', 'My account']);
+    assert.deepEqual(await navLabels(page), ['Home', 'My account', 'Report a concern']);
     for (const path of ['/policy', '/filtering']) {
       await page.goto(`${haven.url}${path}`);
       await page.getByRole('heading', { name: 'Page not found' }).waitFor();

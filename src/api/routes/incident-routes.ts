@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { can } from '../../access/abilities.ts';
 import type { Actor } from '../../access/actor.ts';
+import { staffRoles, type Role } from '../../access/roles.ts';
 import { audit } from '../../access/audit.ts';
 import { exportIncidents, exportToCsv } from '../../casework/casework-export.ts';
 import { readChronology } from '../../casework/chronology.ts';
@@ -48,6 +49,8 @@ import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
 /** Incidents (INC-1..6): reporting, the flowchart, investigation, sanctions, export. */
+
+const isStaffRole = (role: string): boolean => (staffRoles as readonly string[]).includes(role);
 
 const idParams = z.object({ id: z.uuid() });
 const text = (max: number, what: string) =>
@@ -409,9 +412,16 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
         ),
       }),
       handler: async ({ actor }) => {
-        const schoolId = requireSchool(requireActor(actor));
+        const a = requireActor(actor);
+        const schoolId = requireSchool(a);
         const { users } = await listUsers(db(), { schoolId, limit: 5000, offset: 0 });
-        const people = users.filter((u) => !u.disabled);
+        // The chair of governors handles concerns about the head: they are offered staff, not pupils.
+        const schoolStaff = ['dsl', 'deputy-dsl', 'head', 'online-safety-lead'].some((r) =>
+          a.roles.includes(r as Role),
+        );
+        const people = users.filter(
+          (u) => !u.disabled && (schoolStaff || u.roles.some((r) => isStaffRole(r))),
+        );
         return {
           categories: incidentCategories.map((c) => ({
             id: c.id,
