@@ -128,6 +128,8 @@ describe('incidents from report to outcome (haven start, Chromium)', () => {
     await card.waitFor();
     assert.match(await card.innerText(), /Next step: Classify the incident/);
     assert.match(await card.innerText(), /Worry from the block page/);
+    // the demo school's closed incident left a learning point for the Online Safety Group
+    await page.getByRole('heading', { name: 'Learning for the Online Safety Group' }).waitFor();
     await page.screenshot({ path: join(screenshots, 'incidents-list.png'), fullPage: true });
     await card.getByRole('link').click();
     await page.waitForURL(`**/incidents/${worryId}`);

@@ -322,6 +322,13 @@ eachDatabase('incidents', (ctx) => {
       listed.incidents.map((i) => i.id),
       [id],
     );
+    // the chair is offered staff to link and to investigate, never the pupils' names
+    const options = (await get('chair', '/api/incidents/options')).json() as {
+      people: { name: string }[];
+      seniorStaff: { name: string }[];
+    };
+    assert.ok(options.people.some((p) => p.name === 'Tom Ellis'));
+    assert.ok(!options.people.some((p) => p.name === 'Pip Adeyemi'));
     const lado = await post('chair', `/api/incidents/${id}/referrals`, {
       agency: 'lado',
       note: 'LADO advised on 23 November',

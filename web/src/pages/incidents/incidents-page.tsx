@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api.ts';
 import { ProblemMessage } from '../../components/problem-message.tsx';
+import { useAction } from '../../components/use-action.ts';
 import { useLoad } from '../../components/use-load.ts';
 import { formatDateTime } from '../../format.ts';
 import { Link } from '../../router.tsx';
@@ -73,6 +74,7 @@ export function IncidentsPage() {
           </select>
         </div>
       </form>
+      {can('incidents.settings.manage') ? <StaffConcernSetting /> : null}
       {list.error ? <ProblemMessage error={list.error} /> : null}
       {list.data ? (
         list.data.incidents.length === 0 ? (
@@ -112,6 +114,70 @@ export function IncidentsPage() {
       ) : (
         <p role="status">Loading…</p>
       )}
+      {can('incidents.learning.read') ? <OpenLearning /> : null}
+    </section>
+  );
+}
+
+/** The head decides whether the DSL and deputies see concerns about staff (INC-4). */
+function StaffConcernSetting() {
+  const setting = useLoad(
+    () => api.get<{ dslSeesStaffConcerns: boolean }>('/api/incidents/settings'),
+    'setting',
+  );
+  const { run, error, busy } = useAction();
+  if (!setting.data) return setting.error ? <ProblemMessage error={setting.error} /> : null;
+  const on = setting.data.dslSeesStaffConcerns;
+  return (
+    <section className="card" aria-labelledby="staff-concerns-h">
+      <h2 id="staff-concerns-h">Concerns about staff</h2>
+      <p>
+        Concerns about a member of staff come to you as head
+        {on ? ', and the DSL and deputy DSLs see them too.' : '; the DSL does not see them.'}{' '}
+        Concerns about the head go to the chair of governors only.
+      </p>
+      {error ? <ProblemMessage error={error} /> : null}
+      <button
+        type="button"
+        className="button secondary"
+        disabled={busy}
+        onClick={() =>
+          void run(async () => {
+            await api.put('/api/incidents/settings', { dslSeesStaffConcerns: !on });
+            await setting.reload();
+          })
+        }
+      >
+        {on ? 'Stop sharing staff concerns with the DSL' : 'Share staff concerns with the DSL'}
+      </button>
+    </section>
+  );
+}
+
+/** Learning points waiting for the Online Safety Group. */
+function OpenLearning() {
+  const learning = useLoad(
+    () =>
+      api.get<{ learning: { id: string; incidentId: string; text: string; recordedAt: string }[] }>(
+        '/api/incidents/learning',
+      ),
+    'learning',
+  );
+  if (learning.error) return <ProblemMessage error={learning.error} />;
+  if (!learning.data || learning.data.learning.length === 0) return null;
+  return (
+    <section className="card learning-list" aria-labelledby="learning-h">
+      <h2 id="learning-h">Learning for the Online Safety Group</h2>
+      <ul>
+        {learning.data.learning.map((l) => (
+          <li key={l.id}>
+            {l.text}{' '}
+            <Link to={`/incidents/${l.incidentId}`}>
+              (incident, {formatDateTime(l.recordedAt)})
+            </Link>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
