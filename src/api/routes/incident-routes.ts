@@ -750,7 +750,12 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       'Attach evidence (encrypted at rest; at most 5 MB). Refused for CSAM and suspected illegal activity',
       z.object({
         fileName: text(200, 'the file name'),
-        mediaType: z.string().trim().min(1).max(100).default('application/octet-stream'),
+        mediaType: z
+          .string()
+          .trim()
+          .max(100)
+          .regex(/^[\w.+-]+\/[\w.+-]+$/, 'a media type such as image/png')
+          .default('application/octet-stream'),
         contentBase64: z.base64('the file content must be base64').min(1, 'attach a file'),
         description: optionalText(2000),
       }),
@@ -792,7 +797,8 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
             'content-disposition',
             `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`,
           )
-          .header('cache-control', 'no-store');
+          .header('cache-control', 'no-store')
+          .header('x-content-type-options', 'nosniff');
         return file.content;
       },
     }),
