@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { LoginThrottle } from './access/login-throttle.ts';
+import { loadSecretKey } from './access/secret-box.ts';
 import { SnapshotCache } from './filtering/snapshot-loader.ts';
 import { startFilterNode, type FilterNode } from './filter/node/filter-node.ts';
 import { startActivityMaintenance } from './activity/activity-maintenance.ts';
@@ -87,6 +88,7 @@ export interface RunningHaven {
 
 export function apiDeps(config: HavenConfig, store: Store, extra: Partial<ApiDeps> = {}): ApiDeps {
   const clock = (): Date => new Date();
+  let secretKey: Buffer | undefined;
   return {
     store,
     clock,
@@ -110,6 +112,8 @@ export function apiDeps(config: HavenConfig, store: Store, extra: Partial<ApiDep
       ? createAlertDelivery({ smtp: config.alerts.smtp, publicUrl: config.publicUrl ?? '' })
       : undefined,
     publicUrl: config.publicUrl,
+    // Casework: incident evidence is encrypted with the same key as the school CA's private key.
+    secretKey: () => (secretKey ??= loadSecretKey(config.dataDir, process.env).key),
     ...extra,
   };
 }

@@ -50,6 +50,59 @@ const filterReaders: readonly Role[] = [
   'trust-admin',
 ];
 
+// Casework: incidents (INC-4, PLT-1). Who may see an incident depends on whom it is about.
+/** What the incident record rules need: whom the concern is about and who reported it. */
+export interface IncidentScope extends SchoolScoped {
+  readonly kind: 'incident';
+  readonly concernAbout: 'pupils' | 'staff' | 'head';
+  /** Null for an anonymous report. */
+  readonly reportedBy: string | null;
+  /** The school's setting: may the DSL (and deputies) see concerns about staff? */
+  readonly dslSeesStaffConcerns: boolean;
+}
+
+function isIncidentScope(record: SchoolScoped): record is IncidentScope {
+  return (record as Partial<IncidentScope>).kind === 'incident';
+}
+
+const incidentHandlers: readonly Role[] = [
+  'dsl',
+  'deputy-dsl',
+  'head',
+  'online-safety-lead',
+  'chair-of-governors',
+];
+
+/**
+ * Who sees an incident: the DSL, deputies, the head and the online safety lead see concerns about
+ * pupils; a concern about a member of staff goes to the head (and the DSL and deputies where the
+ * school's setting says so); a concern about the head goes to the chair of governors only. Never
+ * across schools, and not trust administrators: casework stays in the school.
+ */
+export function seesIncident(actor: Actor, record: SchoolScoped): boolean {
+  if (!isIncidentScope(record)) return false;
+  if (actor.schoolId === null || actor.schoolId !== record.schoolId) return false;
+  const has = (role: Role) => actor.roles.includes(role);
+  switch (record.concernAbout) {
+    case 'head':
+      return has('chair-of-governors');
+    case 'staff':
+      return has('head') || (record.dslSeesStaffConcerns && (has('dsl') || has('deputy-dsl')));
+    case 'pupils':
+      return has('dsl') || has('deputy-dsl') || has('head') || has('online-safety-lead');
+  }
+}
+
+/** The person who reported it (not anonymously) may follow its status. */
+const ownReport = (actor: Actor, record: SchoolScoped): boolean =>
+  isIncidentScope(record) &&
+  record.reportedBy !== null &&
+  record.reportedBy === actor.userId &&
+  actor.schoolId === record.schoolId;
+
+const schoolOnly = (actor: Actor, record: SchoolScoped): boolean =>
+  actor.schoolId !== null && actor.schoolId === record.schoolId;
+
 export const abilityRules = {
   'health.read': { description: 'See whether Haven is up', public: true },
   'session.create': { description: 'Sign in', public: true },
@@ -424,6 +477,55 @@ export const abilityRules = {
       'chair-of-governors',
     ],
     record: sameSchool,
+  },
+  // Casework: incidents
+  'incidents.report': {
+    description: 'Report a concern (staff, pupils — anonymously if they choose — and parents)',
+    roles: 'signed-in',
+  },
+  'incidents.own.read': {
+    description: 'Follow the status of the concerns you reported (nothing else of them)',
+    roles: 'signed-in',
+    record: ownReport,
+  },
+  'incidents.read': {
+    description:
+      'Read incidents (every read is audited): concerns about pupils — DSL, deputies, head, online safety lead; about staff — the head (and the DSL if the school allows); about the head — the chair of governors',
+    roles: incidentHandlers,
+    record: seesIncident,
+  },
+  'incidents.manage': {
+    description:
+      'Classify an incident, follow the flowchart, investigate, add evidence, record sanctions and the outcome (same people as reading it)',
+    roles: incidentHandlers,
+    record: seesIncident,
+  },
+  'incidents.export': {
+    description:
+      'Export incidents (one pupil or all) as JSON or CSV for the safeguarding system (audited)',
+    roles: ['dsl', 'deputy-dsl', 'head'],
+    record: schoolOnly,
+  },
+  'incidents.summary': {
+    description: 'See anonymised incident counts by category, 4Cs and outcome (no names)',
+    roles: ['governor', 'chair-of-governors', 'head', 'dsl', 'deputy-dsl', 'online-safety-lead'],
+    record: schoolOnly,
+  },
+  'incidents.learning.read': {
+    description: 'List the open learning points from incidents for the Online Safety Group',
+    roles: ['online-safety-lead', 'dsl', 'deputy-dsl', 'head'],
+    record: schoolOnly,
+  },
+  'incidents.settings.manage': {
+    description: 'Decide whether the DSL and deputies see concerns about staff',
+    roles: ['head'],
+    record: schoolOnly,
+  },
+  'chronology.read': {
+    description:
+      "A pupil's chronology across alerts, incidents and sanctions (audited; only incidents you may see)",
+    roles: ['dsl', 'deputy-dsl', 'head'],
+    record: schoolOnly,
   },
 } as const satisfies Record<string, AbilityRule>;
 

@@ -30,6 +30,8 @@ import { surveyRoutes } from './routes/survey-routes.ts';
 import { trainingRoutes } from './routes/training-routes.ts';
 // Governance reports (issue 8)
 import { governanceReportRoutes } from './routes/governance-report-routes.ts';
+// Casework: incidents
+import { incidentRoutes } from './routes/incident-routes.ts';
 
 /** Every API route, one list per area; the OpenAPI document is generated from it. */
 export function apiRoutes(deps: ApiDeps): AnyRoute[] {
@@ -55,6 +57,8 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...surveyRoutes(deps),
     // Governance reports (issue 8)
     ...governanceReportRoutes(deps),
+    // Casework: incidents
+    ...incidentRoutes(deps),
   ];
 }
 

@@ -52,4 +52,7 @@ export interface ApiDeps {
   mailer?: Mailer | undefined;
   /** Where people reach Haven, for links in emails (default: the request's own origin). */
   publicUrl?: string | undefined;
+  // Casework: incidents
+  /** The key that encrypts incident evidence at rest (absent: evidence cannot be stored). */
+  secretKey?: () => Buffer;
 }

@@ -25,6 +25,8 @@ import { exemptionsCommand } from './commands/exemptions-command.ts';
 import { auaCommand } from './commands/aua-command.ts';
 // Governance reports (issue 8)
 import { calendarCommand, reportCommand } from './commands/report-command.ts';
+// Casework: incidents
+import { incidentsCommand } from './commands/incidents-command.ts';
 
 /** The `haven` command. Each sub-command lives in its own file under commands/. */
 export function buildProgram(): Command {
@@ -58,6 +60,8 @@ export function buildProgram(): Command {
   // Governance reports (issue 8)
   reportCommand(program);
   calendarCommand(program);
+  // Casework: incidents
+  incidentsCommand(program);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -7,6 +7,7 @@ import { createSchool } from '../school/schools.ts';
 import { adoptFirstPolicy } from '../filtering/policy-versions.ts';
 // Governance registers
 import { addDemoRegisters } from '../governance/register-demo-data.ts';
+import { addDemoIncidents } from '../casework/incident-demo.ts';
 import { demoSchoolPolicy } from '../policy/templates/index.ts';
 import { findSchoolBySlug } from '../store/school-repository.ts';
 import type { Database, School } from '../store/schema.ts';
@@ -85,6 +86,14 @@ export const demoAccounts: readonly DemoAccount[] = [
     groups: [],
     purpose: 'Parent of the demo pupil',
   },
+  // Casework: concerns about the head go to the chair of governors (INC-4).
+  {
+    username: 'chair',
+    displayName: 'Carys Morgan',
+    roles: ['chair-of-governors'],
+    groups: [],
+    purpose: 'Chair of governors (receives concerns about the head)',
+  },
 ];
 
 /**
@@ -145,5 +154,7 @@ export async function setupDemoSchool(
   await addDemoExemptions(db, school.id, now);
   // Acceptable use agreements, training records and a pupil survey
   await setupDemoAuaTrainingSurveys(db, { schoolId: school.id, people, actor, now });
+  // Casework: one closed incident, walked through the flowchart
+  await addDemoIncidents(db, school, now);
   return { school, created: true };
 }

@@ -95,6 +95,12 @@ export const errorCatalogue = {
     title: 'This can never be exempted',
     doc: 'Illegal content (IWF, CTIRU, categories the policy marks illegal) and ways of getting round the filter cannot be unblocked by an exemption or a change request.',
   },
+  // Casework: incidents
+  HAVEN_EVIDENCE_REFUSED: {
+    status: 422,
+    title: 'No evidence may be stored for this incident',
+    doc: 'Suspected child sexual abuse material (or other suspected illegal activity) is referred to the police: Haven never stores a copy.',
+  },
 } as const satisfies Record<string, { status: number; title: string; doc: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

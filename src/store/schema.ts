@@ -713,3 +713,136 @@ export type GovernorReportRow = Selectable<GovernorReportTable>;
 export type FilteringCheck = Selectable<FilteringCheckTable>;
 export type AnnualReview = Selectable<AnnualReviewTable>;
 export type AnnualReviewSignoff = Selectable<AnnualReviewSignoffTable>;
+
+// Casework: incidents (INC-1..6)
+export type IncidentSource = 'app' | 'block-page' | 'alert';
+export type ReporterKind = 'staff' | 'pupil' | 'parent' | 'anonymous' | 'other';
+export type ConcernAbout = 'pupils' | 'staff' | 'head';
+export type IncidentPersonRole = 'victim' | 'instigator' | 'witness' | 'reporter';
+export type IncidentPersonKind = 'pupil' | 'staff' | 'other';
+export type ReferralAgency = 'police' | 'ceop' | 'mash' | 'lado' | 'trust-or-la' | 'other';
+
+export interface IncidentTable {
+  id: Generated<string>;
+  school_id: string;
+  source: IncidentSource;
+  reporter_kind: ReporterKind;
+  /** Null for an anonymous report: nothing identifying the reporter is kept. */
+  reported_by: string | null;
+  block_page_request_id: string | null;
+  alert_id: string | null;
+  summary: string;
+  host: string | null;
+  concern_about: ColumnType<ConcernAbout, ConcernAbout | undefined, ConcernAbout>;
+  category: string | null;
+  incident_type: string | null;
+  four_cs: ColumnType<string[], string[] | undefined, string[]>;
+  suspected_illegal: boolean | null;
+  device_isolated_at: Timestamp | null;
+  device_description: string | null;
+  designated_device: string | null;
+  urls: ColumnType<string[], string[] | undefined, string[]>;
+  content_nature: string | null;
+  judgement: 'substance' | 'no-substance' | null;
+  judgement_note: string | null;
+  actions_taken: ColumnType<string[], string[] | undefined, string[]>;
+  feedback: string | null;
+  support: string | null;
+  status: ColumnType<'open' | 'closed', 'open' | 'closed' | undefined, 'open' | 'closed'>;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface IncidentPersonTable {
+  id: Generated<string>;
+  incident_id: string;
+  user_id: string | null;
+  name: string;
+  kind: IncidentPersonKind;
+  role: IncidentPersonRole;
+  created_at: Timestamp;
+}
+
+export interface IncidentInvestigatorTable {
+  incident_id: string;
+  user_id: string;
+  added_at: Timestamp;
+  signed_off_at: Timestamp | null;
+}
+
+export interface IncidentReferralTable {
+  id: Generated<string>;
+  incident_id: string;
+  agency: ReferralAgency;
+  reference: string | null;
+  note: string | null;
+  referred_by: string | null;
+  referred_at: Timestamp;
+}
+
+export interface IncidentSanctionTable {
+  id: Generated<string>;
+  incident_id: string;
+  person_id: string;
+  table_name: 'pupils' | 'staff';
+  policy_incident: string | null;
+  action_id: string;
+  action_label: string;
+  suggested: boolean;
+  note: string | null;
+  recorded_by: string | null;
+  recorded_at: Timestamp;
+}
+
+export interface IncidentEvidenceTable {
+  id: Generated<string>;
+  incident_id: string;
+  file_name: string;
+  media_type: string;
+  size: number;
+  description: string | null;
+  /** AES-256-GCM nonce and tag (base64); the content is only ever stored encrypted. */
+  iv: string;
+  tag: string;
+  ciphertext: Buffer;
+  uploaded_by: string | null;
+  uploaded_at: Timestamp;
+}
+
+export interface IncidentLearningTable {
+  id: Generated<string>;
+  school_id: string;
+  incident_id: string;
+  text: string;
+  status: ColumnType<'open' | 'closed', 'open' | 'closed' | undefined, 'open' | 'closed'>;
+  recorded_by: string | null;
+  recorded_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface CaseworkSettingsTable {
+  school_id: string;
+  dsl_sees_staff_concerns: boolean;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  incidents: IncidentTable;
+  incident_people: IncidentPersonTable;
+  incident_investigators: IncidentInvestigatorTable;
+  incident_referrals: IncidentReferralTable;
+  incident_sanctions: IncidentSanctionTable;
+  incident_evidence: IncidentEvidenceTable;
+  incident_learning: IncidentLearningTable;
+  casework_settings: CaseworkSettingsTable;
+}
+
+export type Incident = Selectable<IncidentTable>;
+export type IncidentPerson = Selectable<IncidentPersonTable>;
+export type IncidentInvestigator = Selectable<IncidentInvestigatorTable>;
+export type IncidentReferral = Selectable<IncidentReferralTable>;
+export type IncidentSanction = Selectable<IncidentSanctionTable>;
+export type IncidentEvidence = Selectable<IncidentEvidenceTable>;
+export type IncidentLearning = Selectable<IncidentLearningTable>;

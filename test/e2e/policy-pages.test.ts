@@ -100,6 +100,9 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Governor report',
       'Annual review',
       'Calendar',
+      // Casework: incidents
+      'Incidents',
+      'Report a concern',
     ]);
     // The home page has the policy card.
     const card = page.getByRole('region', { name: 'Online safety policy' });
@@ -198,6 +201,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Governor report',
       'Annual review',
       'Calendar',
+      'Report a concern',
     ]);
     await openPage(page, 'Policy', 'Online safety policy');
     await page.getByRole('button', { name: 'View version 2' }).click();
@@ -320,6 +324,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
       'Registers',
       'Exemptions',
       'Filter changes',
+      'Report a concern',
     ]);
     await openPage(page, 'Filtering', 'Filtering');
     assert.equal(await page.getByRole('heading', { name: 'Block lists' }).count(), 0);
@@ -423,7 +428,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
   test('a pupil sees neither the Policy nor the Filtering page', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signInAs(page, haven.url, 'pupil');
-    assert.deepEqual(await navLabels(page), ['Home', 'My account']);
+    assert.deepEqual(await navLabels(page), ['Home', 'My account', 'Report a concern']);
     for (const path of ['/policy', '/filtering']) {
       await page.goto(`${haven.url}${path}`);
       await page.getByRole('heading', { name: 'Page not found' }).waitFor();

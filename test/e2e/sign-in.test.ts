@@ -69,6 +69,9 @@ describe('signing in through the browser (haven start + Chromium)', () => {
       'Agreements',
       'Training',
       'Surveys',
+      // Casework: incidents
+      'Incidents',
+      'Report a concern',
     ]);
     await page.getByRole('heading', { name: 'Welcome, Dana Shah' }).waitFor();
     await page.getByText(/Intact: \d+ entries/).waitFor();
@@ -88,7 +91,7 @@ describe('signing in through the browser (haven start + Chromium)', () => {
   test('the pupil sees only their own pages, also at phone width', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signInAs(page, haven.url, 'pupil');
-    assert.deepEqual(await navLabels(page), ['Home', 'My account']);
+    assert.deepEqual(await navLabels(page), ['Home', 'My account', 'Report a concern']);
     await page.getByRole('heading', { name: 'Hello, Pip' }).waitFor();
     await page.getByText('If something online worries you').waitFor();
     const overflow = await page.evaluate(

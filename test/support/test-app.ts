@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { LoginThrottle } from '../../src/access/login-throttle.ts';
 import { buildApp } from '../../src/api/app.ts';
 import type { ApiDeps } from '../../src/api/deps.ts';
 import { SnapshotCache } from '../../src/filtering/snapshot-loader.ts';
 import type { Store } from '../../src/store/database.ts';
+
+/** Encrypts incident evidence in tests (a fresh key per process). */
+const testSecretKey = randomBytes(32);
 
 export interface SignedInClient {
   cookie: string;
@@ -32,6 +36,7 @@ export async function testApp(
     components: () => Promise.resolve({}),
     checkResponses: true,
     logger: false,
+    secretKey: () => testSecretKey,
     ...overrides,
   });
 }

@@ -37,6 +37,11 @@ import { SurveyAnswerPage } from './pages/surveys/survey-answer-page.tsx';
 import { SurveysPage } from './pages/surveys/surveys-page.tsx';
 import { TrainingPage } from './pages/training/training-page.tsx';
 import { SessionContext, type SessionValue } from './session.tsx';
+// Casework: incidents
+import { ChronologyPage } from './pages/incidents/chronology-page.tsx';
+import { IncidentPage } from './pages/incidents/incident-page.tsx';
+import { IncidentsPage } from './pages/incidents/incidents-page.tsx';
+import { ReportConcernPage } from './pages/incidents/report-concern-page.tsx';
 
 const pages: Record<string, { title: string; ability: string | null; render: () => ReactElement }> =
   {
@@ -113,6 +118,17 @@ const pages: Record<string, { title: string; ability: string | null; render: () 
       ability: 'calendar.read',
       render: () => <CalendarPage />,
     },
+    // Casework: incidents
+    '/incidents': {
+      title: 'Incidents',
+      ability: 'incidents.read',
+      render: () => <IncidentsPage />,
+    },
+    '/report-concern': {
+      title: 'Report a concern',
+      ability: 'incidents.report',
+      render: () => <ReportConcernPage />,
+    },
   };
 
 /** A page under `/registers/<register>`: one generic page for every register. */
@@ -127,6 +143,25 @@ function registerPageOf(
     ability: 'registers.list',
     render: () => <RegisterPage registerKey={key} />,
   };
+}
+
+/** Pages with an id in the path (`/incidents/ID`, `/people/ID/chronology`). */
+function pageWithId(path: string): (typeof pages)[string] | undefined {
+  const incident = /^\/incidents\/([0-9a-f-]{36})$/.exec(path);
+  if (incident?.[1]) {
+    const id = incident[1];
+    return { title: 'Incident', ability: 'incidents.read', render: () => <IncidentPage id={id} /> };
+  }
+  const chronology = /^\/people\/([0-9a-f-]{36})\/chronology$/.exec(path);
+  if (chronology?.[1]) {
+    const id = chronology[1];
+    return {
+      title: 'Chronology',
+      ability: 'chronology.read',
+      render: () => <ChronologyPage userId={id} />,
+    };
+  }
+  return undefined;
 }
 
 /**
@@ -198,7 +233,7 @@ export function App() {
     void refresh();
   }, [refresh]);
 
-  const page = pages[path] ?? registerPageOf(path);
+  const page = pages[path] ?? registerPageOf(path) ?? pageWithId(path);
   const shownPath = useRef<string | null>(null);
   const isPublic = publicPaths.has(path);
   useEffect(() => {

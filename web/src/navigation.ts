@@ -34,6 +34,9 @@ export const navigation: readonly NavItem[] = [
   { path: '/reports/governor', label: 'Governor report', ability: 'reports.governor.read' },
   { path: '/reviews/filtering', label: 'Annual review', ability: 'reviews.read' },
   { path: '/calendar', label: 'Calendar', ability: 'calendar.read' },
+  // Casework: incidents
+  { path: '/incidents', label: 'Incidents', ability: 'incidents.read' },
+  { path: '/report-concern', label: 'Report a concern', ability: 'incidents.report' },
 ];
 
 export function visibleNavigation(abilities: readonly string[]): NavItem[] {

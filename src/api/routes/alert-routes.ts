@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../../access/actor.ts';
 import { readAlert, readAlerts, triageAlert } from '../../activity/alerts/alert-triage.ts';
+import { escalateAlertToIncident } from '../../casework/report-intake.ts';
 import { HavenError } from '../../errors/haven-error.ts';
 import { countOpenCritical, displayNamesOf, listAlerts } from '../../store/alert-repository.ts';
 import type { Alert } from '../../store/schema.ts';
@@ -219,21 +220,21 @@ export function alertRoutes(deps: ApiDeps): AnyRoute[] {
       ability: 'alerts.triage',
       tag: 'alerts',
       summary:
-        'Escalate an alert to an incident: the request is recorded; the casework workflow creates the incident',
+        'Escalate an alert to an incident: the alert is closed as escalated and an incident is created, linked to the alert and its pupil (`incidentId`)',
       params: idParams,
       body: z.object({ note: z.string().trim().max(2000).optional() }).optional(),
-      response: alertDto,
+      response: alertDto.extend({ incidentId: z.string() }),
       handler: async ({ actor, params, body }) => {
-        const alert = await triageAlert(
+        const { alert, incident } = await escalateAlertToIncident(
           db(),
           requireActor(actor),
           params.id,
-          { kind: 'escalate', note: body?.note },
+          body?.note,
           deps.clock(),
         );
         const [dto] = await present([alert]);
         if (!dto) throw new HavenError('HAVEN_NOT_FOUND', 'There is no such alert.');
-        return dto;
+        return { ...dto, incidentId: incident.id };
       },
     }),
   ];

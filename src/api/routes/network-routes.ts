@@ -7,6 +7,7 @@ import { systemActor } from '../../access/actor.ts';
 import { audit } from '../../access/audit.ts';
 import { LoginThrottle } from '../../access/login-throttle.ts';
 import { actorOf, checkCredentials, credentialError } from '../../access/sessions.ts';
+import { reportWorry } from '../../casework/report-intake.ts';
 import { HavenError } from '../../errors/haven-error.ts';
 import {
   insertBlockPageRequest,
@@ -460,6 +461,17 @@ export function networkRoutes(deps: ApiDeps): AnyRoute[] {
               message: body.message ?? null,
               now,
             });
+            // A worry becomes an incident for the DSL to triage (INC-1), in the same transaction.
+            if (body.kind === 'worry') {
+              await reportWorry(
+                trx,
+                created,
+                person
+                  ? { id: person.id, displayName: person.display_name, roles: person.roles }
+                  : null,
+                now,
+              );
+            }
             // The audit entry says that a request was made, never by whom for a worry.
             await audit(
               trx,

@@ -14,6 +14,8 @@ import * as exemptions from './0009-exemptions.ts';
 import * as auaTrainingSurveys from './0011-aua-training-surveys.ts';
 // Governance reports (issue 8)
 import * as governorReports from './0013-governor-reports.ts';
+// Casework: incidents
+import * as incidents from './0008-incidents.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -36,6 +38,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011-aua-training-surveys': auaTrainingSurveys,
   // Governance reports (issue 8)
   '0013-governor-reports': governorReports,
+  // Casework: incidents
+  '0008-incidents': incidents,
 };
 
 export const migrationProvider: MigrationProvider = {

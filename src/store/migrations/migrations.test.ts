@@ -26,6 +26,8 @@ const released: Record<string, string> = {
     '4cbcdf33612a4aaea194241719a0460d99d82b34e599041503ce0dd42d0fb211',
   // Governance reports (issue 8)
   '0013-governor-reports.ts': '1e4cc8b4c9cc5763718f8b16cec8528bb9c5d062fea33e669366782a091dfe82',
+  // Casework: incidents
+  '0008-incidents.ts': 'e897e89778f83c4ebe2803a04654802c4a414ff2c9b96d2031ad27163d76caad',
 };
 
 const folder = import.meta.dirname;

@@ -3,6 +3,7 @@ import { api, ApiError, type Group, type User } from '../api.ts';
 import { ProblemMessage } from '../components/problem-message.tsx';
 import { useLoad } from '../components/use-load.ts';
 import { allRoles, roleLabel } from '../labels.ts';
+import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 
 function ImportForm({ onDone }: { onDone: () => void }) {
@@ -235,7 +236,17 @@ export function PeoplePage() {
                 const locked = u.lockedUntil !== null && new Date(u.lockedUntil) > new Date();
                 return (
                   <tr key={u.id}>
-                    <th scope="row">{u.displayName}</th>
+                    <th scope="row">
+                      {u.displayName}
+                      {can('chronology.read') && u.roles.includes('pupil') ? (
+                        <>
+                          {' '}
+                          <Link to={`/people/${u.id}/chronology`} className="small-link">
+                            Chronology<span className="visually-hidden"> of {u.displayName}</span>
+                          </Link>
+                        </>
+                      ) : null}
+                    </th>
                     <td>{u.username}</td>
                     <td>{u.roles.map(roleLabel).join(', ')}</td>
                     <td>{u.groups.join(', ') || '—'}</td>

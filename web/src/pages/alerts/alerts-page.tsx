@@ -4,7 +4,7 @@ import { ProblemMessage } from '../../components/problem-message.tsx';
 import { useAction } from '../../components/use-action.ts';
 import { useLoad } from '../../components/use-load.ts';
 import { formatDateTime, plural } from '../../format.ts';
-import { Link } from '../../router.tsx';
+import { Link, useRouter } from '../../router.tsx';
 import { useSession } from '../../session.tsx';
 import {
   categoryLabels,
@@ -33,9 +33,15 @@ function AlertActions({ alert, onDone }: { alert: AlertView; onDone: () => void 
   const [reason, setReason] = useState('');
   const open = alert.status === 'new' || alert.status === 'acknowledged';
   if (!open) return null;
+  const { navigate } = useRouter();
   const act = (path: string, body?: unknown) =>
     void run(async () => {
-      await api.post(`/api/alerts/${alert.id}/${path}`, body);
+      const answer = await api.post<{ incidentId?: string }>(
+        `/api/alerts/${alert.id}/${path}`,
+        body,
+      );
+      // Escalating creates the incident: go straight to it.
+      if (answer.incidentId) navigate(`/incidents/${answer.incidentId}`);
     }).then((ok) => {
       if (ok) onDone();
     });
@@ -169,9 +175,8 @@ function AlertCard({
       ) : null}
       {alert.status === 'escalated-to-incident' ? (
         <p className="hint">
-          Escalation to an incident is recorded on this alert and in the audit log. Haven’s incident
-          records arrive with the casework module: until then, open the incident in your school’s
-          safeguarding record as well.
+          This alert became an incident: it is on the <Link to="/incidents">Incidents</Link> page,
+          linked to this alert.
         </p>
       ) : null}
       {canTriage ? <AlertActions alert={alert} onDone={onChange} /> : null}
