@@ -17,17 +17,12 @@ const released: Record<string, string> = {
   '0005-alerts.ts': 'd878306c6936e6d73ff164fe90a5f2f620290ed7b6aea4cd5e2f74349c20276b',
   '0006-ingest-tokens.ts': '451b3e9017e8d7cd964f33efd4e153c936b6d3a2d979500d2573b1a8b56a1d9f',
   '0007-phrase-lists.ts': 'e4b841ce8bda60ee2282a01ccd4fe28c31cc4e68b371dd50fbd569b4df4c8da6',
-  // Governance registers
-  '0010-registers.ts': '3091902e972404296a5f673ccce02d3438243db1fba26fe6dd3b225c9a25459b',
-  // Temporary exemptions and filter change control
+  '0008-incidents.ts': 'e897e89778f83c4ebe2803a04654802c4a414ff2c9b96d2031ad27163d76caad',
   '0009-exemptions.ts': 'aca3be522368e8c7cb1b82616c8b450da27c5ad2c13ed7f62ae3c276812c1b34',
-  // Acceptable use agreements, training, surveys
+  '0010-registers.ts': '3091902e972404296a5f673ccce02d3438243db1fba26fe6dd3b225c9a25459b',
   '0011-aua-training-surveys.ts':
     '4cbcdf33612a4aaea194241719a0460d99d82b34e599041503ce0dd42d0fb211',
-  // Governance reports (issue 8)
   '0013-governor-reports.ts': '1e4cc8b4c9cc5763718f8b16cec8528bb9c5d062fea33e669366782a091dfe82',
-  // Casework: incidents
-  '0008-incidents.ts': 'e897e89778f83c4ebe2803a04654802c4a414ff2c9b96d2031ad27163d76caad',
 };
 
 const folder = import.meta.dirname;
