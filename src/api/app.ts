@@ -19,6 +19,8 @@ import { peopleRoutes } from './routes/people-routes.ts';
 import { phraseListRoutes } from './routes/phrase-list-routes.ts';
 import { policyRoutes } from './routes/policy-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+// Monitoring: isolations, the webhook secret, technical notices
+import { monitoringRoutes } from './routes/monitoring-routes.ts';
 
 /** Every API route, one list per area; the OpenAPI document is generated from it. */
 export function apiRoutes(deps: ApiDeps): AnyRoute[] {
@@ -33,6 +35,8 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...alertRoutes(deps),
     ...phraseListRoutes(deps),
     ...activityRoutes(deps),
+    // Monitoring: isolations, the webhook secret, technical notices
+    ...monitoringRoutes(deps),
   ];
 }
 

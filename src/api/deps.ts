@@ -1,6 +1,7 @@
 import type { LoginThrottle } from '../access/login-throttle.ts';
 import type { SessionSettings } from '../access/sessions.ts';
 import type { ActivityBatchWriter } from '../activity/event-writer.ts';
+import type { TechnicalNotice } from '../activity/technical-notices.ts';
 import type { SchoolSnapshot } from '../filtering/snapshot-loader.ts';
 import type { Store } from '../store/database.ts';
 
@@ -46,4 +47,8 @@ export interface ApiDeps {
   /** Check responses against their schemas (on in tests). */
   checkResponses?: boolean;
   logger?: boolean | { level: string };
+  // Monitoring: technical notices for the technician (the filter node's; absent: none)
+  technicalNotices?: () => readonly TechnicalNotice[];
+  /** Whether `alerts.webhookUrl` is set (the webhook secret page says so). */
+  alertWebhookConfigured?: boolean;
 }

@@ -6,6 +6,8 @@ import * as activity from './0004-activity.ts';
 import * as alerts from './0005-alerts.ts';
 import * as ingestTokens from './0006-ingest-tokens.ts';
 import * as phraseLists from './0007-phrase-lists.ts';
+// Monitoring: titles, content scores, alert retention, isolation lifting, webhook secrets
+import * as monitoring from './0012-monitoring.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -20,6 +22,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-alerts': alerts,
   '0006-ingest-tokens': ingestTokens,
   '0007-phrase-lists': phraseLists,
+  // Monitoring: titles, content scores, alert retention, isolation lifting, webhook secrets
+  '0012-monitoring': monitoring,
 };
 
 export const migrationProvider: MigrationProvider = {

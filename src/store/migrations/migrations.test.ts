@@ -17,6 +17,8 @@ const released: Record<string, string> = {
   '0005-alerts.ts': 'd878306c6936e6d73ff164fe90a5f2f620290ed7b6aea4cd5e2f74349c20276b',
   '0006-ingest-tokens.ts': '451b3e9017e8d7cd964f33efd4e153c936b6d3a2d979500d2573b1a8b56a1d9f',
   '0007-phrase-lists.ts': 'e4b841ce8bda60ee2282a01ccd4fe28c31cc4e68b371dd50fbd569b4df4c8da6',
+  // Monitoring: titles, content scores, alert retention, isolation lifting, webhook secrets
+  '0012-monitoring.ts': 'c43f02525e9356e2dc95488d8b69a13e0c38a8b68c15820e6e365d855dd0df15',
 };
 
 const folder = import.meta.dirname;

@@ -4,6 +4,7 @@ import { roleLabel } from '../labels.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PolicyStatusCard } from './policy/status-panel.tsx';
+import { TechnicalNoticesPanel } from './monitoring/technical-notices.tsx';
 
 /** National services any child in the UK can reach, day or night. */
 const helpForPupils = [
@@ -118,6 +119,7 @@ export function HomePage() {
         {me.user.roles.map(roleLabel).join(', ')}
         {me.school ? ` at ${me.school.name}` : ''}
       </p>
+      {can('notices.technical.read') ? <TechnicalNoticesPanel /> : null}
       <div className="cards">
         {can('policy.read') ? <PolicyStatusCard /> : null}
         {can('users.list') ? <PeopleSummary /> : null}
