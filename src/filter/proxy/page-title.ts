@@ -35,12 +35,25 @@ export function titleOfHtml(html: string): string | null {
  * decoders flush what they have instead of failing); null for an unknown coding.
  */
 export function decodePrefix(prefix: Buffer, contentEncoding: string | undefined): Buffer | null {
+  // A prefix that inflates past the limit is cut in half until it does not: the title is near
+  // the start, and a page that compresses a thousand to one still has its head in a few bytes.
+  for (let input = prefix; input.length > 0; input = input.subarray(0, input.length >> 1)) {
+    const decoded = decodeOnce(input, contentEncoding);
+    if (decoded !== 'too-large') return decoded;
+  }
+  return null;
+}
+
+function decodeOnce(
+  prefix: Buffer,
+  contentEncoding: string | undefined,
+): Buffer | null | 'too-large' {
   const codings = (contentEncoding ?? '')
     .split(',')
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c !== '' && c !== 'identity');
   let data = prefix;
-  const maxOutputLength = 4 * TITLE_SCAN_BYTES;
+  const maxOutputLength = 32 * TITLE_SCAN_BYTES;
   try {
     for (const coding of codings.reverse()) {
       if (coding === 'gzip' || coding === 'x-gzip')
@@ -58,8 +71,9 @@ export function decodePrefix(prefix: Buffer, contentEncoding: string | undefined
         }
       } else return null;
     }
-  } catch {
-    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ERR_BUFFER_TOO_LARGE' ? 'too-large' : null;
   }
   return data;
 }
