@@ -14,7 +14,6 @@ import { after, before, describe, test } from 'node:test';
 import { createProxyServer, type ProxyServer } from '../../src/filter/proxy/proxy-server.ts';
 import { INVALID_CERTIFICATE_RULE } from '../../src/filter/proxy/inspected-connection.ts';
 import type { LookupFunction } from '../../src/filter/proxy/upstream.ts';
-import type { ActivityEvent } from '../../src/filter/filter-context.ts';
 import { loadHttpsInspection } from '../../src/filter/tls/inspection-setup.ts';
 import { launchChromium } from '../support/browser.ts';
 import { runCli } from '../support/run-cli.ts';
