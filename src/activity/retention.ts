@@ -36,6 +36,9 @@ import { findUserById } from '../store/user-repository.ts';
  *      default partition, held partitions); events of schools Haven does not know follow the
  *      defaults
  *   3. per school, set `search_terms` null on events older than `searchTermsDays`, in batches
+ *   4. per school, delete resolved alerts (dismissed or acknowledged) last seen before
+ *      `alertsDays`, in batches — never one escalated to an incident, still new, about a person
+ *      under a legal hold, or with an isolation in force (MON-5)
  *
  * Every purge that removed something (or was held back) is recorded in `activity_purges`: when,
  * which school, what, by which rule, how many rows, how many a hold kept. The daily rollup
