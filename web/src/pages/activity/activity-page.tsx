@@ -77,9 +77,10 @@ function EventDetail({ event: e }: { event: ActivityEvent }) {
           {e.clientIp}
           {e.deviceClass ? ` (${e.deviceClass})` : ''}
         </dd>
-        <dt>Answer</dt>
+        <dt>Request</dt>
         <dd>
-          {e.method} {e.status ?? '—'}, from {e.source}
+          {e.method}
+          {e.status === null ? '' : `, answered ${e.status}`} (from {e.source})
         </dd>
       </dl>
     </details>
