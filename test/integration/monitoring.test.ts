@@ -260,6 +260,10 @@ eachDatabase('monitoring: titles, content scores, isolation, retention, webhooks
     assert.equal(volcanoes?.page_title, 'Volcanoes for Key Stage 2');
     const [worried] = await eventsOf('/worry');
     assert.equal(worried?.page_title, 'How to kill myself - a forum');
+    // the health check's spool component: ready while far from its cap
+    const spool = node.filterComponents().spool;
+    assert.equal(spool?.ready, true);
+    assert.match(spool?.detail ?? '', /^0 % of its cap/);
     const alert = await until('the title alert', async () =>
       (await listAlerts(ctx.store.db, { schoolId: school.id, limit: 50 })).find(
         (a) => a.category === 'self-harm' && a.summary.includes('titled'),
