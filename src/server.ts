@@ -145,8 +145,11 @@ export async function startHaven(
     // Events from other sources (the ingest API) go through the filter node's writer, which
     // starts after the API: read it when a request comes.
     get activityWriter() {
-      return filterNode?.events;
+      return filterNode?.ingest;
     },
+    // Technical notices (the activity spool nearing its cap) for the technician's home page.
+    technicalNotices: () => filterNode?.notices.list() ?? [],
+    alertWebhookConfigured: config.alerts.webhookUrl !== undefined,
     network: {
       signInHours: config.filter.signInHours,
       onDeviceChange: (ip) => filterNode?.identifier.forgetDevice(ip),

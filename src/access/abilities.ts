@@ -527,6 +527,23 @@ export const abilityRules = {
     roles: ['dsl', 'deputy-dsl', 'head'],
     record: schoolOnly,
   },
+  // Monitoring: isolations (MON-4), the signed alert webhook, technical notices
+  'alerts.isolation.lift': {
+    description:
+      'Lift the isolation a suspected-CSAM alert placed on a person and device: capture resumes (audited)',
+    roles: ['dsl'],
+    record: sameSchool,
+  },
+  'alerts.webhook.manage': {
+    description: "See the alert webhook's signing secret once, and rotate it (audited)",
+    roles: ['dsl'],
+    record: sameSchool,
+  },
+  'notices.technical.read': {
+    description:
+      'See technical notices (e.g. the activity spool nearing its cap): not safeguarding alerts',
+    roles: ['technician', 'trust-admin'],
+  },
 } as const satisfies Record<string, AbilityRule>;
 
 export type Ability = keyof typeof abilityRules;

@@ -56,6 +56,47 @@ export interface ActivityEvent {
   readonly bytesOut: number;
   readonly durationMs: number;
   readonly searchTerms: string | null;
+  /**
+   * The `<title>` of an HTML page the proxy saw (or an ingest source sent): trimmed, at most
+   * `MAX_TITLE_LENGTH` characters (MON-2). Absent or null: none.
+   */
+  readonly title?: string | null;
+  /**
+   * What page content scoring found (HTTPS inspection): the top score, its categories and the
+   * matched phrases — never the page itself (MON-4). Absent or null: the page was not scored.
+   */
+  readonly riskScore?: number | null;
+  readonly riskCategories?: readonly string[] | null;
+  readonly riskPhrases?: readonly string[] | null;
+}
+
+/** Longest page title kept on an event. */
+export const MAX_TITLE_LENGTH = 300;
+
+/** A page title as events keep it: whitespace collapsed, trimmed, capped; null when empty. */
+export function cleanTitle(title: string | null | undefined): string | null {
+  if (title === null || title === undefined) return null;
+  const collapsed = title.replace(/\s+/g, ' ').trim();
+  if (collapsed === '') return null;
+  if (collapsed.length <= MAX_TITLE_LENGTH) return collapsed;
+  return `${collapsed.slice(0, MAX_TITLE_LENGTH - 1).trimEnd()}…`;
+}
+
+/**
+ * The event as capture is halted for an isolated person or device (MON-4, suspected CSAM):
+ * only time, who, where (host), the decision and its category are kept — no path, search
+ * terms, title or content findings.
+ */
+export function haltedCapture(event: ActivityEvent): ActivityEvent {
+  return {
+    ...event,
+    url: null,
+    searchTerms: null,
+    title: null,
+    riskScore: null,
+    riskCategories: null,
+    riskPhrases: null,
+  };
 }
 
 /** Where events go. `emit` never throws and never waits: logging never blocks a request. */

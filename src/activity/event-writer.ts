@@ -73,6 +73,8 @@ export interface EventWriterOptions {
   readonly partitionsBehind?: number;
   /** Called when the spool passes the alert ratio, and again when it is full. */
   readonly onSpoolPressure?: (pressure: SpoolPressure) => void;
+  /** Called when the spool has drained below the alert ratio again (the episode is over). */
+  readonly onSpoolPressureCleared?: () => void;
   /** Told when the database goes away or comes back, and of every loss or rejection streak. */
   readonly log?: (level: WriterLogLevel, message: string) => void;
   /** The clock for partition days (default `Date.now`). */
@@ -96,6 +98,9 @@ export interface EventWriterStats {
   readonly rejected: number;
   readonly spoolBytes: number;
   readonly spoolFiles: number;
+  /** The spool's cap, and the share of it at which the technician is told. */
+  readonly spoolCapBytes: number;
+  readonly spoolAlertRatio: number;
   readonly databaseUp: boolean;
   /** False while the spool is full and the database is down, or after `close()`. */
   readonly accepting: boolean;
@@ -151,6 +156,7 @@ export class EventWriter implements ActivitySink, ActivityBatchWriter {
   readonly #ahead: number;
   readonly #behind: number;
   readonly #onSpoolPressure: (pressure: SpoolPressure) => void;
+  readonly #onSpoolPressureCleared: () => void;
   readonly #log: (level: WriterLogLevel, message: string) => void;
   readonly #now: () => number;
   readonly #rejectedPath: string;
@@ -204,6 +210,7 @@ export class EventWriter implements ActivitySink, ActivityBatchWriter {
     this.#ahead = Math.max(0, options.partitionsAhead ?? 7);
     this.#behind = Math.max(0, options.partitionsBehind ?? 400);
     this.#onSpoolPressure = options.onSpoolPressure ?? (() => undefined);
+    this.#onSpoolPressureCleared = options.onSpoolPressureCleared ?? (() => undefined);
     this.#log = options.log ?? (() => undefined);
     this.#now = options.now ?? Date.now;
     this.#rejectedPath = join(options.spoolDir, REJECTED_FILE);
@@ -349,6 +356,8 @@ export class EventWriter implements ActivitySink, ActivityBatchWriter {
       rejected: this.#rejected,
       spoolBytes: this.#spool.bytes,
       spoolFiles: this.#spool.fileCount,
+      spoolCapBytes: this.#spool.capBytes,
+      spoolAlertRatio: this.#alertRatio,
       databaseUp: this.#dbUp,
       accepting: !this.#closed && !(this.#spoolFull && !this.#dbUp),
       lastError: this.#lastError,
@@ -628,6 +637,13 @@ export class EventWriter implements ActivitySink, ActivityBatchWriter {
         level === 2 ? 'error' : 'warn',
         `the activity spool holds ${bytes} of ${cap} bytes (${Math.round(ratio * 100)} %)${level === 2 ? ': it is full and events are being dropped' : ''}`,
       );
+    } else if (level === 0 && this.#pressureLevel > 0) {
+      try {
+        this.#onSpoolPressureCleared();
+      } catch {
+        // best effort, as above
+      }
+      this.#log('info', `the activity spool has drained to ${bytes} of ${cap} bytes`);
     }
     this.#pressureLevel = level;
   }

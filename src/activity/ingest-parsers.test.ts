@@ -48,6 +48,23 @@ describe('JSON lines', () => {
     assert.equal(event.searchTerms, 'fractions');
   });
 
+  test('a title from a browser extension is kept trimmed and capped (MON-2)', () => {
+    const line = JSON.stringify({
+      at: '2026-11-23T10:15:00Z',
+      url: 'https://example.com/a',
+      title: `  Homework   help ${'x'.repeat(600)}`,
+    });
+    const event = parseJsonLine(line, context);
+    assert.ok(event !== null && typeof event !== 'string', String(event));
+    assert.ok(event.title?.startsWith('Homework help x'));
+    assert.equal(event.title?.length, 300);
+    const long = parseJsonLine(
+      JSON.stringify({ at: 1, host: 'a.com', title: 'y'.repeat(2001) }),
+      context,
+    );
+    assert.match(String(long), /title/);
+  });
+
   test('a minimal line gets defaults, and an id derived from the line', () => {
     const line = '{"at": 1795428000000, "host": "Example.COM"}';
     const a = parseJsonLine(line, context);

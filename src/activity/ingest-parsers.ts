@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { eventProblem, type ActivityEvent, type IngestSource } from './activity-event.ts';
+import {
+  cleanTitle,
+  eventProblem,
+  type ActivityEvent,
+  type IngestSource,
+} from './activity-event.ts';
 
 /**
  * Parsers for events from other sources (MON-6): JSON lines (one event per line, e.g. from a
@@ -102,6 +107,8 @@ export const jsonLineSchema = z.object({
   bytesOut: count,
   durationMs: z.number().nonnegative().max(2_147_483_647).optional(),
   searchTerms: nullableText(1000),
+  /** The page's title (a browser extension sees it): trimmed and capped, then scored (MON-2). */
+  title: nullableText(2000),
 });
 
 export type JsonLineEvent = z.infer<typeof jsonLineSchema>;
@@ -161,6 +168,7 @@ export function parseJsonLine(
     bytesOut: e.bytesOut ?? 0,
     durationMs: Math.round(e.durationMs ?? 0),
     searchTerms: e.searchTerms ?? null,
+    title: cleanTitle(e.title),
   };
   return eventProblem(event) ?? event;
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { audit } from '../access/audit.ts';
 import { isSystemActor, type AuditActor } from '../access/actor.ts';
 import { HavenError } from '../errors/haven-error.ts';
+import { countHeldAlerts, deleteExpiredAlerts } from '../store/alert-repository.ts';
 import {
   clearExpiredSearchTerms,
   countHeldEvents,
@@ -35,6 +36,9 @@ import { findUserById } from '../store/user-repository.ts';
  *      default partition, held partitions); events of schools Haven does not know follow the
  *      defaults
  *   3. per school, set `search_terms` null on events older than `searchTermsDays`, in batches
+ *   4. per school, delete resolved alerts (dismissed or acknowledged) last seen before
+ *      `alertsDays`, in batches — never one escalated to an incident, still new, about a person
+ *      under a legal hold, or with an isolation in force (MON-5)
  *
  * Every purge that removed something (or was held back) is recorded in `activity_purges`: when,
  * which school, what, by which rule, how many rows, how many a hold kept. The daily rollup
@@ -44,9 +48,18 @@ import { findUserById } from '../store/user-repository.ts';
 export interface RetentionPeriods {
   readonly activityDays: number;
   readonly searchTermsDays: number;
+  /**
+   * Days a resolved alert (dismissed or acknowledged) is kept after it was last seen (MON-5).
+   * Alerts escalated to an incident follow the incident's record, never this period.
+   */
+  readonly alertsDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPeriods = { activityDays: 365, searchTermsDays: 90 };
+export const DEFAULT_RETENTION: RetentionPeriods = {
+  activityDays: 365,
+  searchTermsDays: 90,
+  alertsDays: 730,
+};
 
 /** Longest retention a school may set: 100 years. */
 export const MAX_RETENTION_DAYS = 36_500;
@@ -71,6 +84,10 @@ export interface RetentionReport {
   readonly purgedEvents: number;
   /** Events whose search terms were removed. */
   readonly clearedSearchTerms: number;
+  /** Resolved alerts deleted (MON-5). */
+  readonly purgedAlerts: number;
+  /** Expired resolved alerts kept by a legal hold. */
+  readonly heldAlerts: number;
   /** Expired events kept by a legal hold. */
   readonly heldEvents: number;
   readonly purges: readonly ActivityPurgeInput[];
@@ -198,6 +215,33 @@ export async function runRetention(
       });
   }
 
+  // 4. Resolved alerts (dismissed or acknowledged; never escalated to an incident, never one
+  //    with an isolation in force), school by school, in batches; a legal hold keeps them.
+  let purgedAlerts = 0;
+  let heldAlerts = 0;
+  for (const school of schools) {
+    const cutoff = cutoffOf(now, school.alertsDays);
+    const deleted = await inBatches(
+      () => deleteExpiredAlerts(db, school.schoolId, cutoff, batchSize),
+      batchSize,
+    );
+    const held = await countHeldAlerts(db, school.schoolId, cutoff);
+    purgedAlerts += deleted;
+    heldAlerts += held;
+    if (deleted > 0 || held > 0)
+      await record({
+        at: now,
+        schoolId: school.schoolId,
+        kind: 'alerts',
+        method: 'delete',
+        rule: rule('alerts_days', school.alertsDays, school.customAlerts),
+        cutoff,
+        rows: deleted,
+        heldRows: held,
+        detail: { statuses: ['dismissed', 'acknowledged'] },
+      });
+  }
+
   return {
     at: now.toISOString(),
     droppedPartitions,
@@ -205,6 +249,8 @@ export async function runRetention(
     purgedEvents,
     clearedSearchTerms,
     heldEvents,
+    purgedAlerts,
+    heldAlerts,
     purges,
   };
 }
@@ -227,11 +273,16 @@ function actorId(actor: AuditActor): string | null {
 export async function setRetention(
   db: Kysely<Database>,
   actor: AuditActor,
-  input: { schoolId: string } & RetentionPeriods,
+  input: { schoolId: string; activityDays: number; searchTermsDays: number } & {
+    /** Undefined: keep what is set; null: back to the default. */
+    alertsDays?: number | null | undefined;
+  },
   now: Date,
 ): Promise<RetentionSettingRow> {
   checkDays('activityDays', input.activityDays);
   checkDays('searchTermsDays', input.searchTermsDays);
+  if (input.alertsDays !== undefined && input.alertsDays !== null)
+    checkDays('alertsDays', input.alertsDays);
   if (input.searchTermsDays > input.activityDays)
     throw new HavenError('HAVEN_VALIDATION', 'search terms cannot outlive their events', {
       errors: [
@@ -251,7 +302,11 @@ export async function setRetention(
         subjectType: 'school',
         subjectId: input.schoolId,
         schoolId: input.schoolId,
-        detail: { activityDays: input.activityDays, searchTermsDays: input.searchTermsDays },
+        detail: {
+          activityDays: input.activityDays,
+          searchTermsDays: input.searchTermsDays,
+          ...(input.alertsDays === undefined ? {} : { alertsDays: input.alertsDays }),
+        },
       },
       now,
     );

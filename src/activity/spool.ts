@@ -59,6 +59,10 @@ function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+function strings(value: unknown): string[] | null {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : null;
+}
+
 function int(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
@@ -98,6 +102,16 @@ export function reviveSpooledEvent(line: string): ActivityEvent | string {
     bytesOut: int(o.bytesOut),
     durationMs: int(o.durationMs),
     searchTerms: str(o.searchTerms),
+    // MON-2 fields, only when the line has them (an event without them reads back the same)
+    ...('title' in o ? { title: str(o.title) } : {}),
+    ...('riskScore' in o
+      ? {
+          riskScore:
+            typeof o.riskScore === 'number' && Number.isFinite(o.riskScore) ? o.riskScore : null,
+        }
+      : {}),
+    ...('riskCategories' in o ? { riskCategories: strings(o.riskCategories) } : {}),
+    ...('riskPhrases' in o ? { riskPhrases: strings(o.riskPhrases) } : {}),
   };
   return eventProblem(event) ?? event;
 }

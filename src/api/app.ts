@@ -32,6 +32,8 @@ import { trainingRoutes } from './routes/training-routes.ts';
 import { governanceReportRoutes } from './routes/governance-report-routes.ts';
 // Casework: incidents
 import { incidentRoutes } from './routes/incident-routes.ts';
+// Monitoring: isolations, the webhook secret, technical notices
+import { monitoringRoutes } from './routes/monitoring-routes.ts';
 
 /** Every API route, one list per area; the OpenAPI document is generated from it. */
 export function apiRoutes(deps: ApiDeps): AnyRoute[] {
@@ -59,6 +61,8 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...governanceReportRoutes(deps),
     // Casework: incidents
     ...incidentRoutes(deps),
+    // Monitoring: isolations, the webhook secret, technical notices
+    ...monitoringRoutes(deps),
   ];
 }
 

@@ -1,6 +1,7 @@
 import type { LoginThrottle } from '../access/login-throttle.ts';
 import type { SessionSettings } from '../access/sessions.ts';
 import type { ActivityBatchWriter } from '../activity/event-writer.ts';
+import type { TechnicalNotice } from '../activity/technical-notices.ts';
 import type { SchoolSnapshot } from '../filtering/snapshot-loader.ts';
 import type { Store } from '../store/database.ts';
 import type { Mailer } from '../governance/aua.ts';
@@ -55,4 +56,8 @@ export interface ApiDeps {
   // Casework: incidents
   /** The key that encrypts incident evidence at rest (absent: evidence cannot be stored). */
   secretKey?: () => Buffer;
+  // Monitoring: technical notices for the technician (the filter node's; absent: none)
+  technicalNotices?: () => readonly TechnicalNotice[];
+  /** Whether `alerts.webhookUrl` is set (the webhook secret page says so). */
+  alertWebhookConfigured?: boolean;
 }

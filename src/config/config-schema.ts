@@ -206,6 +206,16 @@ export const configSchema = z
           .describe(
             'HTTPS inspection for managed devices with the school CA: enabled, deviceClasses, bypassHosts, extraRoots, leafCacheSize, contentThresholds, contentMaxBytes (docs/https-inspection.md).',
           ),
+        // Monitoring: the activity spool's cap (the technician is told at 80 %)
+        spoolCapMiB: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(1_048_576)
+          .default(2048)
+          .describe(
+            'Largest size of the activity spool kept while the database is unreachable (MiB); technicians are told at 80 %.',
+          ),
       })
       .strict()
       .prefault({}),

@@ -35,6 +35,10 @@ export interface ActivityEventRecord {
   readonly bytesOut: number;
   readonly durationMs: number;
   readonly searchTerms: string | null;
+  readonly title?: string | null;
+  readonly riskScore?: number | null;
+  readonly riskCategories?: readonly string[] | null;
+  readonly riskPhrases?: readonly string[] | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -85,6 +89,10 @@ function isClean(e: ActivityEventRecord): boolean {
     isCleanText(e.category) &&
     isCleanText(e.ruleId) &&
     isCleanText(e.searchTerms) &&
+    isCleanText(e.title ?? null) &&
+    (e.riskScore === undefined || e.riskScore === null || Number.isFinite(e.riskScore)) &&
+    (e.riskCategories ?? []).every(isCleanText) &&
+    (e.riskPhrases ?? []).every(isCleanText) &&
     (e.status === null || isCount(e.status, INT4_MAX)) &&
     isCount(e.bytesIn) &&
     isCount(e.bytesOut) &&
@@ -118,6 +126,13 @@ function cleanRecord(e: ActivityEventRecord): ActivityEventRecord {
     bytesOut: cleanCount(e.bytesOut),
     durationMs: cleanCount(e.durationMs, INT4_MAX),
     searchTerms: orNull(e.searchTerms),
+    title: orNull(e.title ?? null),
+    riskScore:
+      e.riskScore === undefined || e.riskScore === null || !Number.isFinite(e.riskScore)
+        ? null
+        : e.riskScore,
+    riskCategories: e.riskCategories?.map(cleanText) ?? null,
+    riskPhrases: e.riskPhrases?.map(cleanText) ?? null,
   };
 }
 
@@ -147,13 +162,14 @@ export async function insertActivityEvents(
       insert into activity_events (
         id, at, source, school_id, user_id, username, group_slug, device_class, client_ip,
         method, host, url, action, category, rule_id, status, bytes_in, bytes_out, duration_ms,
-        search_terms
+        search_terms, page_title, risk_score, risk_categories, risk_phrases
       )
       select * from json_to_recordset(${JSON.stringify(clean)}::json) as x(
         id uuid, at timestamptz, source text, "schoolId" uuid, "userId" uuid, username text,
         "group" text, "deviceClass" text, "clientIp" text, method text, host text, url text,
         action text, category text, "ruleId" text, status int4, "bytesIn" int8, "bytesOut" int8,
-        "durationMs" int4, "searchTerms" text
+        "durationMs" int4, "searchTerms" text, title text, "riskScore" numeric,
+        "riskCategories" text[], "riskPhrases" text[]
       )
       on conflict do nothing
       returning school_id, at, category, action, group_slug
@@ -395,7 +411,7 @@ export async function countHeldEvents(
 export interface ActivityPurgeInput {
   readonly at: Date;
   readonly schoolId: string | null;
-  readonly kind: 'events' | 'search-terms';
+  readonly kind: 'events' | 'search-terms' | 'alerts';
   readonly method: 'drop-partition' | 'delete' | 'clear';
   /** The rule applied, e.g. `activity_days=365`. */
   readonly rule: string;
@@ -449,26 +465,32 @@ export interface EffectiveRetention {
   readonly schoolId: string;
   readonly activityDays: number;
   readonly searchTermsDays: number;
+  /** Days resolved alerts are kept (MON-5). */
+  readonly alertsDays: number;
   /** False when the school has no row and the defaults apply. */
   readonly custom: boolean;
+  /** False when the school has not set `alertsDays` and the default applies. */
+  readonly customAlerts: boolean;
 }
 
 /** Every school's retention periods, the defaults filling in for schools without settings. */
 export async function listEffectiveRetention(
   db: Kysely<Database>,
-  defaults: { activityDays: number; searchTermsDays: number },
+  defaults: { activityDays: number; searchTermsDays: number; alertsDays: number },
 ): Promise<EffectiveRetention[]> {
   const rows = await db
     .selectFrom('schools as s')
     .leftJoin('retention_settings as r', 'r.school_id', 's.id')
-    .select(['s.id', 'r.activity_days', 'r.search_terms_days'])
+    .select(['s.id', 'r.activity_days', 'r.search_terms_days', 'r.alerts_days'])
     .orderBy('s.id')
     .execute();
   return rows.map((r) => ({
     schoolId: r.id,
     activityDays: r.activity_days ?? defaults.activityDays,
     searchTermsDays: r.search_terms_days ?? defaults.searchTermsDays,
+    alertsDays: r.alerts_days ?? defaults.alertsDays,
     custom: r.activity_days !== null,
+    customAlerts: r.alerts_days !== null && r.alerts_days !== undefined,
   }));
 }
 
@@ -489,10 +511,13 @@ export async function upsertRetentionSettings(
     schoolId: string;
     activityDays: number;
     searchTermsDays: number;
+    /** Undefined: keep what is set (null: the default). */
+    alertsDays?: number | null | undefined;
     updatedBy: string | null;
   },
   now: Date,
 ): Promise<RetentionSettingRow> {
+  const alerts = settings.alertsDays === undefined ? {} : { alerts_days: settings.alertsDays };
   return db
     .insertInto('retention_settings')
     .values({
@@ -501,6 +526,7 @@ export async function upsertRetentionSettings(
       search_terms_days: settings.searchTermsDays,
       updated_at: now,
       updated_by: settings.updatedBy,
+      ...alerts,
     })
     .onConflict((oc) =>
       oc.column('school_id').doUpdateSet({
@@ -508,6 +534,7 @@ export async function upsertRetentionSettings(
         search_terms_days: settings.searchTermsDays,
         updated_at: now,
         updated_by: settings.updatedBy,
+        ...alerts,
       }),
     )
     .returningAll()
@@ -667,6 +694,11 @@ export interface ActivityListItem {
   readonly ruleId: string;
   readonly status: number | null;
   readonly searchTerms: string | null;
+  readonly title: string | null;
+  /** Page content scoring: the top score, its categories and the phrases matched. */
+  readonly riskScore: number | null;
+  readonly riskCategories: readonly string[];
+  readonly riskPhrases: readonly string[];
 }
 
 function likeEscape(value: string): string {
@@ -713,6 +745,10 @@ interface ActivityListRow {
   rule_id: string;
   status: number | null;
   search_terms: string | null;
+  page_title: string | null;
+  risk_score: string | number | null;
+  risk_categories: string[] | null;
+  risk_phrases: string[] | null;
 }
 
 function toListItem(r: ActivityListRow): ActivityListItem {
@@ -734,6 +770,10 @@ function toListItem(r: ActivityListRow): ActivityListItem {
     ruleId: r.rule_id,
     status: r.status,
     searchTerms: r.search_terms,
+    title: r.page_title,
+    riskScore: r.risk_score === null ? null : Number(r.risk_score),
+    riskCategories: r.risk_categories ?? [],
+    riskPhrases: r.risk_phrases ?? [],
   };
 }
 
@@ -744,7 +784,7 @@ function searchStatement(search: ActivitySearch, after: ActivityCursor | null, l
   return sql<ActivityListRow>`
     select e.id, e.at, e.source, e.user_id, e.username, u.display_name, e.group_slug,
            e.device_class, e.client_ip, e.method, e.host, e.url, e.action, e.category, e.rule_id,
-           e.status, e.search_terms
+           e.status, e.search_terms, e.page_title, e.risk_score, e.risk_categories, e.risk_phrases
     from activity_events e
     left join users u on u.id = e.user_id
     where ${sql.join(conditions, sql` and `)}

@@ -4,6 +4,7 @@ import type {
   AlertIsolation,
   AlertSeverity,
   AlertStatus,
+  AlertWebhookSecret,
   Database,
   NewAlert,
 } from './schema.ts';
@@ -293,4 +294,192 @@ export async function displayNamesOf(
     .where('id', 'in', [...ids])
     .execute();
   return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monitoring, second part: isolations lifted by the DSL (MON-4), alert retention (MON-5),
+// webhook secrets, and ingested events already scored.
+
+/** Isolations in force (not lifted), every school: what filter nodes halt capture for. */
+export async function listActiveIsolations(db: Kysely<Database>): Promise<AlertIsolation[]> {
+  return db
+    .selectFrom('alert_isolations')
+    .selectAll()
+    .where('lifted_at', 'is', null)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Lift every isolation an alert made; returns the rows lifted (none: nothing was in force). */
+export async function liftIsolations(
+  db: Kysely<Database>,
+  lift: { alertId: string; by: string | null; reason: string; at: Date },
+): Promise<AlertIsolation[]> {
+  return db
+    .updateTable('alert_isolations')
+    .set({ lifted_at: lift.at, lifted_by: lift.by, lift_reason: lift.reason })
+    .where('alert_id', '=', lift.alertId)
+    .where('lifted_at', 'is', null)
+    .returningAll()
+    .execute();
+}
+
+/** True when an alert of the school already holds this event (an ingest batch sent again). */
+export async function alertHoldsEvent(
+  db: Kysely<Database>,
+  schoolId: string,
+  eventId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('alerts')
+    .select('id')
+    .where('school_id', '=', schoolId)
+    .where(sql<boolean>`event_ids @> array[${eventId}]::uuid[]`)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** True when an active legal hold covers the alert row aliased `a`. */
+const alertHeld = sql`exists (
+  select 1 from legal_holds h
+  where h.lifted_at is null and h.school_id = a.school_id and h.user_id = a.user_id
+)`;
+
+/**
+ * Resolved alerts (dismissed or acknowledged — never one escalated to an incident, nor one still
+ * new) of a school last seen before `before`, not about a person under an active legal hold and
+ * without an isolation in force: delete up to `limit` of them. Returns how many were deleted.
+ */
+export async function deleteExpiredAlerts(
+  db: Kysely<Database>,
+  schoolId: string,
+  before: Date,
+  limit: number,
+): Promise<number> {
+  const result = await sql`
+    delete from alerts where id in (
+      select a.id from alerts a
+      where a.school_id = ${schoolId}::uuid
+        and a.status in ('dismissed', 'acknowledged')
+        and a.last_seen_at < ${before}
+        and not ${alertHeld}
+        and not exists (
+          select 1 from alert_isolations i where i.alert_id = a.id and i.lifted_at is null
+        )
+      order by a.last_seen_at
+      limit ${limit}
+    )
+  `.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Resolved alerts past the cutoff that a legal hold keeps. */
+export async function countHeldAlerts(
+  db: Kysely<Database>,
+  schoolId: string,
+  before: Date,
+): Promise<number> {
+  const { rows } = await sql<{ held: string }>`
+    select count(*)::int8::text as held from alerts a
+    where a.school_id = ${schoolId}::uuid
+      and a.status in ('dismissed', 'acknowledged')
+      and a.last_seen_at < ${before}
+      and ${alertHeld}
+  `.execute(db);
+  return Number(rows[0]?.held ?? 0);
+}
+
+export async function findWebhookSecret(
+  db: Kysely<Database>,
+  schoolId: string,
+): Promise<AlertWebhookSecret | undefined> {
+  return db
+    .selectFrom('alert_webhook_secrets')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .executeTakeFirst();
+}
+
+/** Store a school's secret unless it has one: returns the one in force. */
+export async function insertWebhookSecretIfMissing(
+  db: Kysely<Database>,
+  row: { schoolId: string; secret: string; by: string | null; at: Date },
+): Promise<AlertWebhookSecret> {
+  await db
+    .insertInto('alert_webhook_secrets')
+    .values({
+      school_id: row.schoolId,
+      secret: row.secret,
+      created_at: row.at,
+      created_by: row.by,
+    })
+    .onConflict((oc) => oc.column('school_id').doNothing())
+    .execute();
+  return db
+    .selectFrom('alert_webhook_secrets')
+    .selectAll()
+    .where('school_id', '=', row.schoolId)
+    .executeTakeFirstOrThrow();
+}
+
+/** Replace a school's secret (a rotation): shown at once, so `shown_at` is set. */
+export async function replaceWebhookSecret(
+  db: Kysely<Database>,
+  row: { schoolId: string; secret: string; by: string | null; at: Date },
+): Promise<AlertWebhookSecret> {
+  return db
+    .insertInto('alert_webhook_secrets')
+    .values({
+      school_id: row.schoolId,
+      secret: row.secret,
+      created_at: row.at,
+      created_by: row.by,
+      shown_at: row.at,
+    })
+    .onConflict((oc) =>
+      oc.column('school_id').doUpdateSet({
+        secret: row.secret,
+        created_at: row.at,
+        created_by: row.by,
+        shown_at: row.at,
+      }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Mark the secret shown, only if it never was: true when this call did it. */
+export async function markWebhookSecretShown(
+  db: Kysely<Database>,
+  schoolId: string,
+  at: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('alert_webhook_secrets')
+    .set({ shown_at: at })
+    .where('school_id', '=', schoolId)
+    .where('shown_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** People holding a role in any school (not disabled): who a technical notice goes to. */
+export async function usersWithRoleEverywhere(
+  db: Kysely<Database>,
+  roles: readonly string[],
+): Promise<AlertRecipient[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name', 'email'])
+    .where('disabled', '=', false)
+    .where(sql<boolean>`roles && ${sql.val([...roles])}::text[]`)
+    .orderBy('username')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    email: r.email,
+  }));
 }

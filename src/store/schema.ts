@@ -269,7 +269,7 @@ export interface ActivityPurgeTable {
   id: ColumnType<string, never, never>;
   at: Timestamp;
   school_id: string | null;
-  kind: 'events' | 'search-terms';
+  kind: 'events' | 'search-terms' | 'alerts';
   method: 'drop-partition' | 'delete' | 'clear';
   rule: string;
   cutoff: Timestamp;
@@ -846,3 +846,37 @@ export type IncidentReferral = Selectable<IncidentReferralTable>;
 export type IncidentSanction = Selectable<IncidentSanctionTable>;
 export type IncidentEvidence = Selectable<IncidentEvidenceTable>;
 export type IncidentLearning = Selectable<IncidentLearningTable>;
+// Monitoring, second part (migration 0012): page titles and content phrases on events, alert
+// retention, isolations the DSL can lift, webhook secrets. Interfaces merge with those above.
+
+export interface ActivityEventTable {
+  /** The `<title>` of an HTML page (trimmed, capped); never the page itself. */
+  page_title: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The phrases page content scoring matched (with `risk_score`, `risk_categories`). */
+  risk_phrases: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+}
+
+export interface RetentionSettingTable {
+  /** Days resolved alerts are kept; null: the default. */
+  alerts_days: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export interface AlertIsolationTable {
+  lifted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  lifted_by: ColumnType<string | null, string | null | undefined, string | null>;
+  lift_reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface AlertWebhookSecretTable {
+  school_id: string;
+  secret: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  shown_at: Timestamp | null;
+}
+
+export interface Database {
+  alert_webhook_secrets: AlertWebhookSecretTable;
+}
+
+export type AlertWebhookSecret = Selectable<AlertWebhookSecretTable>;

@@ -14,7 +14,6 @@ import { after, before, describe, test } from 'node:test';
 import { createProxyServer, type ProxyServer } from '../../src/filter/proxy/proxy-server.ts';
 import { INVALID_CERTIFICATE_RULE } from '../../src/filter/proxy/inspected-connection.ts';
 import type { LookupFunction } from '../../src/filter/proxy/upstream.ts';
-import type { ActivityEvent } from '../../src/filter/filter-context.ts';
 import { loadHttpsInspection } from '../../src/filter/tls/inspection-setup.ts';
 import { launchChromium } from '../support/browser.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -498,14 +497,15 @@ describe('HTTPS inspection through the proxy', () => {
     assert.match(run.stdout, /This page is blocked/);
     assert.match(run.stdout, /\n403$/);
     assert.doesNotMatch(run.stdout, /overdose/);
-    const event = eventsFor(at('allowed.test', '/html/worrying'))[0] as
-      | (ActivityEvent & { content?: { score: number; category: string; phrases: string[] } })
-      | undefined;
+    const event = eventsFor(at('allowed.test', '/html/worrying'))[0];
     assert.equal(event?.action, 'block');
     assert.equal(event?.ruleId, 'inspection:content-score');
     assert.equal(event?.category, 'self-harm');
-    assert.ok((event?.content?.score ?? 0) >= 100);
-    assert.ok(event?.content?.phrases.includes('painless suicide'));
+    // the event carries the score, its category and the matched phrases, and the page title
+    assert.ok((event?.riskScore ?? 0) >= 100);
+    assert.deepEqual(event?.riskCategories, ['self-harm']);
+    assert.ok(event?.riskPhrases?.includes('painless suicide'));
+    assert.equal(event?.title, 'Forum');
     assert.ok(!JSON.stringify(event).includes('<p>'));
 
     // words only in a script do not count; the page passes byte for byte (still gzip)
@@ -525,6 +525,9 @@ describe('HTTPS inspection through the proxy', () => {
       gunzipSync(readFileSync(join(dir, 'ordinary.gz'))).toString('latin1'),
       PAGES['/html/ordinary'],
     );
+    const ordinaryEvent = eventsFor(at('allowed.test', '/html/ordinary'))[0];
+    assert.equal(ordinaryEvent?.title, 'Volcanoes');
+    assert.equal(ordinaryEvent?.riskScore ?? null, null, 'nothing matched: no score');
     // staff have no threshold: not scored; a page over the size limit passes unscored
     const staff = await curl([
       '--compressed',

@@ -232,14 +232,14 @@ eachDatabase('activity API', (ctx) => {
     const lines = response.body.trimEnd().split('\r\n');
     assert.equal(
       lines[0],
-      'time,username,name,group,device_class,client_ip,method,host,url,decision,category,rule,status,source,search_terms',
+      'time,username,name,group,device_class,client_ip,method,host,url,decision,category,rule,status,source,search_terms,title,risk_score,risk_categories,risk_phrases',
     );
     assert.equal(lines.length, 5);
     assert.match(
       lines[1] ?? '',
       /,pupil,Pip Adeyemi,ks2,school-owned,10\.20\.5\.9,GET,www\.bet365\.com,/,
     );
-    assert.ok(lines.some((l) => l.endsWith(',how to stay safe online')));
+    assert.ok(lines.some((l) => l.endsWith(',how to stay safe online,,,,')));
     const [exported] = await listAudit(ctx.store.db, { action: 'activity.exported', limit: 1 });
     assert.ok(exported);
     assert.equal(exported.actor_label, 'dsl');
@@ -485,7 +485,12 @@ eachDatabase('activity API', (ctx) => {
   test('retention periods: DSL and head read and set them, audited', async () => {
     assert.equal((await tech.request('GET', '/api/activity/retention')).statusCode, 403);
     const first = await dsl.request('GET', '/api/activity/retention');
-    assert.deepEqual(first.json(), { activityDays: 365, searchTermsDays: 90, custom: false });
+    assert.deepEqual(first.json(), {
+      activityDays: 365,
+      searchTermsDays: 90,
+      alertsDays: 730,
+      custom: false,
+    });
     const set = await head.request('PUT', '/api/activity/retention', {
       activityDays: 180,
       searchTermsDays: 30,
@@ -494,8 +499,35 @@ eachDatabase('activity API', (ctx) => {
     assert.deepEqual((await dsl.request('GET', '/api/activity/retention')).json(), {
       activityDays: 180,
       searchTermsDays: 30,
+      alertsDays: 730,
       custom: true,
     });
+    // MON-5: resolved alerts' period, kept when left out, back to the default with null
+    const alerts = await head.request('PUT', '/api/activity/retention', {
+      activityDays: 180,
+      searchTermsDays: 30,
+      alertsDays: 400,
+    });
+    assert.equal(alerts.statusCode, 200, alerts.body);
+    assert.equal((alerts.json() as { alertsDays: number }).alertsDays, 400);
+    const kept = await head.request('PUT', '/api/activity/retention', {
+      activityDays: 200,
+      searchTermsDays: 30,
+    });
+    assert.equal((kept.json() as { alertsDays: number }).alertsDays, 400);
+    const badAlerts = await head.request('PUT', '/api/activity/retention', {
+      activityDays: 200,
+      searchTermsDays: 30,
+      alertsDays: 0,
+    });
+    assert.equal(badAlerts.statusCode, 400);
+    assert.match(badAlerts.body, /alertsDays/);
+    const reset = await head.request('PUT', '/api/activity/retention', {
+      activityDays: 180,
+      searchTermsDays: 30,
+      alertsDays: null,
+    });
+    assert.equal((reset.json() as { alertsDays: number }).alertsDays, 730);
     const invalid = await head.request('PUT', '/api/activity/retention', {
       activityDays: 30,
       searchTermsDays: 60,

@@ -1,6 +1,7 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Alert } from '../../store/schema.ts';
 import type { AlertRecipient } from '../../store/alert-repository.ts';
+import { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signing.ts';
 
 /**
  * How alerts leave Haven (MON-3): email through the school's SMTP server and a JSON webhook.
@@ -25,6 +26,13 @@ export interface DeliverySettings {
   /** Webhook attempts and the wait before the second (doubled each time). */
   webhookAttempts?: number;
   webhookRetryMs?: number;
+  /**
+   * The school's webhook secret (made on first use): every webhook is signed with it
+   * (`webhook-signing.ts`). Absent: webhooks go unsigned (tests of other parts only).
+   */
+  webhookSecret?: (schoolId: string) => Promise<string>;
+  /** Seconds since the epoch for the signed timestamp (default the system clock). */
+  nowSeconds?: () => number;
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -45,6 +53,12 @@ export interface AlertDelivery {
     recipients: readonly AlertRecipient[],
     reason: DeliveryReason,
   ): Promise<DeliveryResult>;
+  /** A technical notice (not a safeguarding alert) by email, e.g. to the technicians. */
+  sendNotice(
+    recipients: readonly AlertRecipient[],
+    subject: string,
+    text: string,
+  ): Promise<{ emailed: string[]; emailError: string | null }>;
   /** The digest of other alerts for a school. */
   sendDigest(
     schoolId: string,
@@ -172,16 +186,42 @@ export function createAlertDelivery(settings: DeliverySettings): AlertDelivery {
     );
   }
 
-  async function webhook(payload: unknown): Promise<DeliveryResult['webhook']> {
+  const nowSeconds = settings.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+
+  async function webhook(schoolId: string, payload: unknown): Promise<DeliveryResult['webhook']> {
     const url = settings.webhookUrl;
     if (!url) return null;
+    const body = JSON.stringify(payload);
+    let secret: string | null = null;
+    if (settings.webhookSecret) {
+      try {
+        secret = await settings.webhookSecret(schoolId);
+      } catch (error) {
+        // never send an unsigned request where signed ones are expected
+        log(
+          'warn',
+          `alerts: the webhook secret could not be read, so the webhook was not sent: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return { ok: false, attempts: 0, status: null };
+      }
+    }
     let status: number | null = null;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       try {
+        // Signed again on each attempt: the timestamp says when this request was sent.
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          'user-agent': 'Haven alerts',
+        };
+        if (secret !== null) {
+          const timestamp = nowSeconds();
+          headers[TIMESTAMP_HEADER] = String(timestamp);
+          headers[SIGNATURE_HEADER] = signWebhook(secret, timestamp, body);
+        }
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'Haven alerts' },
-          body: JSON.stringify(payload),
+          headers,
+          body,
           signal: AbortSignal.timeout(10_000),
         });
         status = response.status;
@@ -210,7 +250,7 @@ export function createAlertDelivery(settings: DeliverySettings): AlertDelivery {
       const { subject, text } = alertEmail(alert, reason, settings.publicUrl);
       const [mail, hook] = await Promise.all([
         email(recipients, subject, text),
-        webhook({
+        webhook(alert.school_id, {
           type: reason === 'critical' ? 'alert.critical' : 'alert.escalated',
           alert: {
             id: alert.id,
@@ -243,7 +283,7 @@ export function createAlertDelivery(settings: DeliverySettings): AlertDelivery {
       ];
       const [mail, hook] = await Promise.all([
         email(recipients, subject, lines.join('\n')),
-        webhook({
+        webhook(schoolId, {
           type: 'alert.digest',
           schoolId,
           alerts: alerts.map((a) => ({
@@ -258,6 +298,9 @@ export function createAlertDelivery(settings: DeliverySettings): AlertDelivery {
         }),
       ]);
       return { ...mail, webhook: hook };
+    },
+    sendNotice(recipients, subject, text) {
+      return email(recipients, subject, text);
     },
     close() {
       mailer.close();

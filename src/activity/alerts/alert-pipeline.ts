@@ -5,6 +5,7 @@ import { compilePhrases, type PhraseIndex } from '../../policy/phrases/phrase-ma
 import { STARTER_PHRASE_LISTS } from '../../policy/phrases/starter-lists.ts';
 import { activePhraseListVersionId } from '../../store/phrase-list-repository.ts';
 import {
+  alertHoldsEvent,
   findOpenDuplicate,
   insertAlert,
   insertIsolation,
@@ -15,6 +16,7 @@ import {
 } from '../../store/alert-repository.ts';
 import type { Alert, Database } from '../../store/schema.ts';
 import type { ActivityEvent, ActivitySink } from '../activity-event.ts';
+import { announceIsolationChange } from '../capture-halt.ts';
 import { activePhraseLists } from '../phrase-lists.ts';
 import type { AlertDelivery } from './alert-delivery.ts';
 import {
@@ -53,6 +55,7 @@ export interface AlertPipelineOptions {
   circumvention?: { attempts: number; windowMs: number };
   /** Events waiting beyond this are dropped and counted (default 50,000). */
   maxQueued?: number;
+
   log?: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -81,6 +84,8 @@ const DSL_ROLES = ['dsl'] as const;
 function worthScoring(event: ActivityEvent): boolean {
   return (
     event.searchTerms !== null ||
+    (event.title ?? null) !== null ||
+    (event.riskScore ?? null) !== null ||
     event.url !== null ||
     event.action !== 'allow' ||
     event.category !== null
@@ -151,6 +156,8 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
     const key = dedupeKey(event, candidate);
     const result = await db.transaction().execute(async (trx) => {
       await lockDedupeKey(trx, event.schoolId, key);
+      // An event scored before (an ingest batch sent again, a replay) raises nothing more.
+      if (await alertHoldsEvent(trx, event.schoolId, event.id)) return null;
       const existing = await findOpenDuplicate(
         trx,
         event.schoolId,
@@ -181,7 +188,7 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
           },
           now,
         );
-        return { alert, created: false };
+        return { alert, created: false, isolated: false };
       }
       const alert = await insertAlert(trx, {
         school_id: event.schoolId,
@@ -243,8 +250,10 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
           now,
         );
       }
-      return { alert, created: true };
+      return { alert, created: true, isolated: candidate.isolateDevice };
     });
+    if (result === null) return;
+    if (result.isolated === true) announceIsolationChange();
     if (result.created) counts.raised += 1;
     else counts.repeats += 1;
     if (result.alert.severity === 'critical' && result.alert.notified_at === null) {

@@ -91,3 +91,36 @@ test('duplicates are keyed per person, or per device when nobody is signed in', 
   );
   assert.equal(dedupeKey(event({ userId: null }), alert), 'phrases:self-harm:ip:10.0.0.5');
 });
+
+test('a page title is scored like search terms (MON-2)', () => {
+  const [alert] = candidatesFor(
+    event({ url: 'https://example.com/p/123', title: 'How to kill myself - Forum' }),
+    index,
+  );
+  assert.equal(alert?.category, 'self-harm');
+  assert.equal(alert?.severity, 'critical');
+  assert.match(alert?.summary ?? '', /opened a page titled “How to kill myself - Forum”/);
+  assert.ok(alert?.phrases.includes('how to kill myself'));
+  assert.deepEqual(candidatesFor(event({ title: 'Volcanoes for KS2' }), index), []);
+});
+
+test('page content scoring on the event raises an alert above the threshold', () => {
+  const [alert] = candidatesFor(
+    event({
+      url: 'https://example.com/article',
+      riskScore: 150,
+      riskCategories: ['violence-weapons'],
+      riskPhrases: ['knife crime'],
+    }),
+    index,
+  );
+  assert.equal(alert?.category, 'violence-weapons');
+  assert.equal(alert?.score, 150);
+  assert.deepEqual(alert?.phrases, ['knife crime']);
+  assert.match(alert?.summary ?? '', /whose words match the lists \(score 150\)/);
+  const below = candidatesFor(
+    event({ riskScore: 40, riskCategories: ['violence-weapons'], riskPhrases: ['knife'] }),
+    index,
+  );
+  assert.deepEqual(below, []);
+});

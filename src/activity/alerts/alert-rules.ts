@@ -158,22 +158,34 @@ export function candidatesFor(
       isolateDevice: false,
     });
   }
-  const text = [event.searchTerms ?? '', urlWords(event.url, event.host)].join(' \n ');
+  // Search terms, the page title and the words of the address, scored as one text (MON-2).
+  const title = event.title ?? null;
+  const text = [event.searchTerms ?? '', title ?? '', urlWords(event.url, event.host)].join(' \n ');
   const score = scoreText(phrases, text);
+  const content = contentFinding(event);
   for (const phraseCategory of PHRASE_CATEGORIES) {
     const total = score.totals[phraseCategory];
-    if (total < threshold) continue;
+    const fromContent = content !== null && content.category === phraseCategory;
+    const contentScore = fromContent ? content.score : 0;
+    if (total < threshold && contentScore < threshold) continue;
     const matched = score.matches.filter((m) => m.category === phraseCategory && m.weight > 0);
     const intent = matched.some((m) => m.intent);
-    const words = [...new Set(matched.map((m) => m.phrase))];
+    const words = [
+      ...new Set([...matched.map((m) => m.phrase), ...(fromContent ? content.phrases : [])]),
+    ];
+    const best = Math.max(total, contentScore);
     const what = event.searchTerms
       ? `searched for “${event.searchTerms.slice(0, 200)}”`
-      : `visited ${event.host}`;
+      : title !== null && total >= threshold && titleScores(phrases, title, phraseCategory)
+        ? `opened a page titled “${title.slice(0, 200)}” on ${event.host}`
+        : contentScore >= threshold
+          ? `opened a page on ${event.host} whose words match the lists (score ${contentScore})`
+          : `visited ${event.host}`;
     out.push({
       kind: 'phrases',
       category: phraseCategory,
-      severity: phraseSeverity(phraseCategory, total, intent),
-      score: total,
+      severity: phraseSeverity(phraseCategory, best, intent),
+      score: best,
       phrases: words,
       summary: `${PHRASE_CATEGORY_LABELS[phraseCategory]}: ${what}${intent ? ' — words saying what they mean to do' : ''}.`,
       host: event.host,
@@ -182,6 +194,22 @@ export function candidatesFor(
     });
   }
   return out;
+}
+
+/** What page content scoring found on the event's page, when it names a phrase category. */
+function contentFinding(
+  event: ActivityEvent,
+): { category: PhraseCategory; score: number; phrases: readonly string[] } | null {
+  const score = event.riskScore;
+  const category = event.riskCategories?.[0];
+  if (score === undefined || score === null || category === undefined) return null;
+  if (!(PHRASE_CATEGORIES as readonly string[]).includes(category)) return null;
+  return { category: category as PhraseCategory, score, phrases: event.riskPhrases ?? [] };
+}
+
+/** True when the title alone has words of this category. */
+function titleScores(phrases: PhraseIndex, title: string, category: PhraseCategory): boolean {
+  return scoreText(phrases, title).totals[category] > 0;
 }
 
 /** The candidate raised when one person or device keeps trying to get round the filter. */

@@ -4,6 +4,7 @@ import type { Database } from '../../store/schema.ts';
 import { createAlertDelivery, type AlertDelivery } from './alert-delivery.ts';
 import { startAlertJobs, type AlertJobs } from './alert-jobs.ts';
 import { createAlertPipeline, type AlertPipeline } from './alert-pipeline.ts';
+import { webhookSecretFor } from './webhook-signing.ts';
 
 /** The whole alert layer from the configuration: pipeline (a sink), delivery and jobs. */
 export interface Alerting {
@@ -21,10 +22,12 @@ export function startAlerting(options: {
   log?: (level: 'info' | 'warn', message: string) => void;
 }): Alerting {
   const { alerts } = options.config;
+  const clock = options.clock ?? (() => new Date());
   const delivery = createAlertDelivery({
     smtp: alerts.smtp,
     webhookUrl: alerts.webhookUrl,
     publicUrl: options.publicUrl,
+    webhookSecret: (schoolId) => webhookSecretFor(options.db, schoolId, clock()),
     log: options.log,
   });
   const pipeline = createAlertPipeline({

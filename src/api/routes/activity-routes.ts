@@ -113,6 +113,12 @@ const eventDto = z.object({
   status: z.number().nullable(),
   /** Null for readers who see technical logs only (technicians). */
   searchTerms: z.string().nullable(),
+  /** The page's title (MON-2); null for technicians, as search terms. */
+  title: z.string().nullable(),
+  /** Page content scoring (HTTPS inspection): score, categories, matched phrases; null/empty for technicians. */
+  riskScore: z.number().nullable(),
+  riskCategories: z.array(z.string()),
+  riskPhrases: z.array(z.string()),
 });
 
 const tokenDto = z.object({
@@ -139,6 +145,8 @@ const holdDto = z.object({
 const retentionDto = z.object({
   activityDays: z.number(),
   searchTermsDays: z.number(),
+  /** Days resolved (dismissed or acknowledged) alerts are kept (MON-5). */
+  alertsDays: z.number(),
   custom: z.boolean(),
 });
 
@@ -177,6 +185,10 @@ function presentEvent(item: ActivityListItem, searchTerms: boolean): z.input<typ
     ...item,
     at: item.at.toISOString(),
     searchTerms: searchTerms ? item.searchTerms : null,
+    title: searchTerms ? item.title : null,
+    riskScore: searchTerms ? item.riskScore : null,
+    riskCategories: searchTerms ? [...item.riskCategories] : [],
+    riskPhrases: searchTerms ? [...item.riskPhrases] : [],
   };
 }
 
@@ -222,6 +234,10 @@ const csvColumns = [
   'status',
   'source',
   'search_terms',
+  'title',
+  'risk_score',
+  'risk_categories',
+  'risk_phrases',
 ] as const;
 
 /** A CSV field, quoted when needed, and never read as a formula by a spreadsheet. */
@@ -249,6 +265,10 @@ function csvRow(item: ActivityListItem, searchTerms: boolean): string {
     item.status,
     item.source,
     searchTerms ? item.searchTerms : null,
+    searchTerms ? item.title : null,
+    searchTerms ? item.riskScore : null,
+    searchTerms ? item.riskCategories.join('; ') || null : null,
+    searchTerms ? item.riskPhrases.join('; ') || null : null,
   ]
     .map(csvField)
     .join(',')}\r\n`;
@@ -685,6 +705,7 @@ export function activityRoutes(deps: ApiDeps): AnyRoute[] {
         return {
           activityDays: retention.activityDays,
           searchTermsDays: retention.searchTermsDays,
+          alertsDays: retention.alertsDays,
           custom: retention.custom,
         };
       },
@@ -694,19 +715,24 @@ export function activityRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/api/activity/retention',
       ability: 'activity.retention.manage',
       tag: 'activity',
-      summary: 'Set how long activity events and their search terms are kept (in days)',
+      summary:
+        'Set how long activity events, their search terms and resolved alerts are kept (in days; alertsDays left out keeps what is set, null goes back to the default)',
       body: z.object({
         activityDays: z.number().int().min(1).max(36_500),
         searchTermsDays: z.number().int().min(1).max(36_500),
+        alertsDays: z.number().int().min(1).max(36_500).nullable().optional(),
       }),
       response: retentionDto,
       handler: async ({ actor, body }) => {
         const schoolId = schoolOf(actor, 'activity.retention.manage');
         if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-        const row = await setRetention(db, actor, { schoolId, ...body }, deps.clock());
+        await setRetention(db, actor, { schoolId, ...body }, deps.clock());
+        const retention = await retentionOf(db, schoolId);
+        if (!retention) throw new HavenError('HAVEN_NOT_FOUND', 'No such school.');
         return {
-          activityDays: row.activity_days,
-          searchTermsDays: row.search_terms_days,
+          activityDays: retention.activityDays,
+          searchTermsDays: retention.searchTermsDays,
+          alertsDays: retention.alertsDays,
           custom: true,
         };
       },

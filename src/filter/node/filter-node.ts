@@ -15,8 +15,14 @@ import { createProxyServer, type ProxyServer } from '../proxy/proxy-server.ts';
 import { createActivityBuffer, type ActivityBuffer } from './activity-buffer.ts';
 import { NetworkIdentifier } from './identifier.ts';
 import { SnapshotStore, type SnapshotStoreOptions } from './snapshot-store.ts';
-import { createEventWriter, type EventWriter } from '../../activity/event-writer.ts';
+import {
+  createEventWriter,
+  type ActivityBatchWriter,
+  type EventWriter,
+} from '../../activity/event-writer.ts';
 import { startAlerting } from '../../activity/alerts/alerting.ts';
+import { CaptureHalt } from '../../activity/capture-halt.ts';
+import { SpoolWatch, TechnicalNotices } from '../../activity/technical-notices.ts';
 import { loadHttpsInspection } from '../tls/inspection-setup.ts';
 
 /**
@@ -58,6 +64,15 @@ export interface FilterNode {
   readonly events: EventWriter;
   readonly identifier: NetworkIdentifier;
   readonly activity: ActivityBuffer;
+  /**
+   * Where the ingest API writes events from other sources (MON-6): through the writer, then
+   * scored by the alert pipeline like the adapters' events (cut down first for isolated people).
+   */
+  readonly ingest: ActivityBatchWriter;
+  /** Technical notices for the technician (the activity spool nearing its cap). */
+  readonly notices: TechnicalNotices;
+  /** MON-4: people and devices whose capture is halted (marked for isolation). */
+  readonly captureHalt: CaptureHalt;
   /** Where each running adapter listens. */
   readonly listening: {
     readonly proxy?: { host: string; port: number };
@@ -127,17 +142,6 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
     log: { info: (m) => output.info(`filter: ${m}`), warn: (m) => output.warn(`filter: ${m}`) },
     ...options.snapshotTimings,
   });
-  // Every decision: kept in the database (MON-1), in the recent-events ring and the access log.
-  const events = await createEventWriter({
-    db: store.db,
-    kind: store.kind,
-    spoolDir: join(dataDir, 'spool'),
-    onSpoolPressure: ({ bytes, cap }) =>
-      output.warn(
-        `activity: the spool holds ${Math.round(bytes / 1_048_576)} MiB of its ${Math.round(cap / 1_048_576)} MiB: the database has been unreachable for a while`,
-      ),
-    log: (level, message) => (level === 'info' ? output.info : output.warn)(`activity: ${message}`),
-  });
   // Scores each event and raises alerts for the DSL, off the hot path (MON-2, MON-3).
   const alerting = startAlerting({
     db: store.db,
@@ -146,6 +150,39 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
     clock,
     log: (level, message) => (level === 'info' ? output.info : output.warn)(message),
   });
+  // Near the spool's cap the technician is told: a notice in the app and one email (issue 6).
+  const notices = new TechnicalNotices();
+  const spoolDir = join(dataDir, 'spool');
+  const spoolWatch = new SpoolWatch({
+    db: store.db,
+    notices,
+    spoolDir,
+    clock,
+    send: (recipients, subject, text) => alerting.delivery.sendNotice(recipients, subject, text),
+    log: (m) => output.warn(`activity: ${m}`),
+  });
+  await spoolWatch.start();
+  // Every decision: kept in the database (MON-1), in the recent-events ring and the access log.
+  const events = await createEventWriter({
+    db: store.db,
+    kind: store.kind,
+    spoolDir,
+    spoolCapBytes: config.filter.spoolCapMiB * 1_048_576,
+    onSpoolPressure: (pressure) => {
+      output.warn(
+        `activity: the spool holds ${Math.round(pressure.bytes / 1_048_576)} MiB of its ${Math.round(pressure.cap / 1_048_576)} MiB: the database has been unreachable for a while`,
+      );
+      spoolWatch.pressure(pressure);
+    },
+    onSpoolPressureCleared: () => spoolWatch.cleared(),
+    log: (level, message) => (level === 'info' ? output.info : output.warn)(`activity: ${message}`),
+  });
+  // MON-4: isolated people and devices are recorded without paths, terms, titles or content.
+  const captureHalt = new CaptureHalt({
+    db: store.db,
+    log: (m) => output.warn(`activity: ${m}`),
+  });
+  await captureHalt.start();
   const activity = createActivityBuffer({
     accessLog: {
       path: join(dataDir, 'logs', 'access.log'),
@@ -153,6 +190,17 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
     },
     sinks: [events, alerting.pipeline],
   });
+  // What the adapters emit into: cut down for isolated people and devices first (MON-4).
+  const sink = captureHalt.sink(activity);
+  const ingest: ActivityBatchWriter = {
+    async writeBatch(batch) {
+      const reduced = batch.map((e) => captureHalt.reduce(e));
+      const result = await events.writeBatch(reduced);
+      // Scored like the adapters' events: a browser extension's events raise alerts too.
+      for (const event of reduced) alerting.pipeline.emit(event);
+      return result;
+    },
+  };
   const identifier = new NetworkIdentifier({
     db: store.db,
     schools: snapshots,
@@ -185,6 +233,8 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
     await activity.close();
     await alerting.close();
     await events.close();
+    await captureHalt.stop();
+    spoolWatch.stop();
   };
 
   try {
@@ -208,7 +258,9 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
         ...(inspection === null ? {} : { inspection }),
         identifier,
         snapshots,
-        events: activity,
+        events: sink,
+        captureHalted: (schoolId, userId, clientIp) =>
+          captureHalt.halted(schoolId, userId, clientIp),
         clock,
         blockPage: { publicUrl },
         deviceAccess: deviceAccessOf(snapshots),
@@ -239,7 +291,7 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
       dns = createDnsFilter({
         identifier,
         snapshots,
-        events: activity,
+        events: sink,
         clock,
         upstreams: resolveUpstreams(config.filter.dnsUpstreams),
         blockAnswer,
@@ -258,7 +310,7 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
       icap = createIcapServer({
         identifier,
         snapshots,
-        sink: activity,
+        sink,
         now: clock,
         publicUrl,
         onError: (error) =>
@@ -295,6 +347,9 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
     events,
     identifier,
     activity,
+    ingest,
+    notices,
+    captureHalt,
     listening,
     filterComponents: () => {
       const components: Record<string, FilterComponentHealth> = {};
@@ -322,6 +377,16 @@ export async function startFilterNode(options: FilterNodeOptions): Promise<Filte
       components.activity = {
         ready: written.dropped === 0,
         detail: `${written.written} events stored, ${written.queued} queued, ${written.spooled} spooled${written.dropped ? `, ${written.dropped} DROPPED (spool full)` : ''}`,
+      };
+      // The spool: not ready from the share of its cap at which the technician is told.
+      const spoolRatio = written.spoolBytes / written.spoolCapBytes;
+      const spoolNotice = notices.get('activity-spool');
+      components.spool = {
+        ready: spoolRatio < written.spoolAlertRatio,
+        detail:
+          spoolNotice === undefined
+            ? `${Math.round(spoolRatio * 100)} % of its cap (${written.spoolFiles} file(s))`
+            : `${spoolNotice.title} (since ${spoolNotice.since.toISOString()}): ${spoolNotice.detail}`,
       };
       return components;
     },

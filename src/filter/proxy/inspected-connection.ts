@@ -22,6 +22,7 @@ import { safeSearchRequest, safeSearchTunnelHost, searchServiceOf } from './safe
 import { searchTermsOf } from './search-terms.ts';
 import type { HostResolver, UpstreamOptions } from './upstream.ts';
 import { sendPage } from './page-layout.ts';
+import { isHtmlType, TITLE_SCAN_BYTES, titleOfBody, TitleSniffer } from './page-title.ts';
 
 /**
  * HTTPS inspection inside the proxy (ENF-5). A CONNECT from a managed device (its device class is
@@ -111,8 +112,14 @@ export interface InspectionHost {
       durationMs: number;
       searchTerms: string | null;
       content?: ContentFindingLog;
+      title?: string | null;
     },
   ): void;
+  /**
+   * True when capture is halted for this person or device (MON-4: marked for isolation by a
+   * suspected-CSAM alert): their pages are neither scored nor read for a title.
+   */
+  captureHalted(identity: ClientIdentity, clientIp: string): boolean;
 }
 
 /** True when a CONNECT by `identity` to `host` is to be inspected. */
@@ -160,10 +167,6 @@ export const INVALID_CERTIFICATE_TITLE = "This site's certificate is not valid";
 
 const HTML = 'text/html; charset=utf-8';
 
-function isHtmlType(contentType: string | undefined): boolean {
-  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-  return type === 'text/html' || type === 'application/xhtml+xml';
-}
 const MAX_LOGGED_URL = 2048;
 
 /** One inspected client connection: the CONNECT's identity, and the host it was opened to. */
@@ -206,6 +209,9 @@ class InspectedExchange {
   searchTerms: string | null = null;
   upstream: ClientRequest | null = null;
   content: ContentFindingLog | null = null;
+  /** The page's `<title>` (HTML pages only; never while capture is halted). */
+  title: string | null = null;
+  sniffer: TitleSniffer | null = null;
   logged = false;
 
   constructor(session: InspectedSession, req: IncomingMessage, res: ServerResponse, at: Date) {
@@ -390,7 +396,8 @@ export class Inspector {
       response.on('close', () => {
         if (!response.complete && !res.destroyed) res.destroy();
       });
-      const threshold = this.scoredThreshold(ex, response);
+      const halted = this.host.captureHalted(session.identity, session.clientIp);
+      const threshold = halted ? null : this.scoredThreshold(ex, response);
       if (threshold !== null) {
         this.scoreThenAnswer(ex, snapshot, response, threshold);
         return;
@@ -400,6 +407,7 @@ export class Inspector {
         response.statusMessage ?? '',
         forwardResponseHeaders(response.rawHeaders, this.host.via),
       );
+      if (!halted && titled(ex.req.method, response)) sniffTitle(ex, response);
       response.pipe(res);
     });
     upstream.on('timeout', () => {
@@ -561,7 +569,15 @@ export class Inspector {
       if (size > scoring.maxBytes) {
         streaming = true;
         head();
-        for (const c of chunks) res.write(c);
+        const sniffer = new TitleSniffer(
+          response.headers['content-type'],
+          response.headers['content-encoding'],
+        );
+        for (const c of chunks) {
+          sniffer.push(c);
+          res.write(c);
+        }
+        ex.sniffer = sniffer;
         chunks = [];
         response.pipe(res);
       }
@@ -570,6 +586,11 @@ export class Inspector {
       if (streaming || res.destroyed) return;
       const body = Buffer.concat(chunks);
       chunks = [];
+      ex.title = titleOfBody(
+        body.subarray(0, TITLE_SCAN_BYTES),
+        response.headers['content-type'],
+        response.headers['content-encoding'],
+      );
       const finding = scoring.score(
         body,
         response.headers['content-type'],
@@ -631,6 +652,10 @@ export class Inspector {
     const decision = ex.decision;
     const tls = session.tls;
     if (decision === null || tls === null) return;
+    if (ex.sniffer !== null) {
+      ex.title = ex.sniffer.title();
+      ex.sniffer = null;
+    }
     const bytesIn = tls.bytesRead - session.readMark;
     const bytesOut = tls.bytesWritten - session.writeMark;
     session.readMark = tls.bytesRead;
@@ -645,6 +670,7 @@ export class Inspector {
       bytesOut,
       durationMs: performance.now() - ex.started,
       searchTerms: ex.searchTerms,
+      title: ex.title,
       ...(ex.content === null ? {} : { content: ex.content }),
     });
   }
@@ -652,6 +678,26 @@ export class Inspector {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** True for a response whose title is worth reading: a successful HTML answer to a GET. */
+function titled(method: string | undefined, response: IncomingMessage): boolean {
+  return (
+    method === 'GET' && response.statusCode === 200 && isHtmlType(response.headers['content-type'])
+  );
+}
+
+/** Reads the title from the first bytes of a page as it streams to the client. */
+function sniffTitle(ex: InspectedExchange, response: IncomingMessage): void {
+  const sniffer = new TitleSniffer(
+    response.headers['content-type'],
+    response.headers['content-encoding'],
+  );
+  ex.sniffer = sniffer;
+  const onData = (chunk: Buffer): void => {
+    if (!sniffer.push(chunk)) response.removeListener('data', onData);
+  };
+  response.on('data', onData);
 }
 
 /** The decision for a site whose certificate could not be verified. */

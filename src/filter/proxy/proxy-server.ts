@@ -69,6 +69,7 @@ import {
   type UpstreamOptions,
 } from './upstream.ts';
 import { sendPage } from './page-layout.ts';
+import { isHtmlType, TitleSniffer } from './page-title.ts';
 
 /**
  * Haven's explicit HTTP/1.1 forward proxy (ENF-1). Every request passes the same named stages:
@@ -144,6 +145,12 @@ export interface ProxyDeps {
   readonly safeSearch?: SafeSearchSettings;
   /** HTTPS inspection for managed devices (ENF-5, docs/https-inspection.md); default off. */
   readonly inspection?: HttpsInspection;
+  /**
+   * True when capture is halted for a person or device (MON-4: marked for isolation by a
+   * suspected-CSAM alert): no page title is read and no page content scored for them. Default:
+   * never halted. (Their events are cut down by the sink: see `activity/capture-halt.ts`.)
+   */
+  readonly captureHalted?: (schoolId: string, userId: string | null, clientIp: string) => boolean;
 }
 
 export interface ProxyStats {
@@ -271,6 +278,8 @@ class Exchange {
   identity: ClientIdentity | null = null;
   decision: Decision | null = null;
   searchTerms: string | null = null;
+  /** Reads the page title as the answer streams past (HTML answers only). */
+  sniffer: TitleSniffer | null = null;
   address = '';
   upstream: ClientRequest | null = null;
   attempts = 0;
@@ -308,6 +317,7 @@ class ProxyCore {
   readonly safeSearch: SafeSearchSettings;
   readonly tunnels = new Set<Tunnel>();
   readonly inspector: Inspector | null;
+  readonly halted: (schoolId: string, userId: string | null, clientIp: string) => boolean;
   connections = 0;
   decisions = 0;
   blocked = 0;
@@ -328,6 +338,7 @@ class ProxyCore {
     this.via = `1.1 ${this.viaName}`;
     this.pacProxy = deps.pacProxy ?? null;
     this.safeSearch = deps.safeSearch ?? DEFAULT_SAFE_SEARCH;
+    this.halted = deps.captureHalted ?? (() => false);
     this.inspector =
       deps.inspection === undefined
         ? null
@@ -440,6 +451,10 @@ class ProxyCore {
 
   // --- log --------------------------------------------------------------------------------
 
+  captureHalted(identity: ClientIdentity, clientIp: string): boolean {
+    return this.halted(identity.schoolId, identity.userId, clientIp);
+  }
+
   emit(
     identity: ClientIdentity,
     decision: Decision,
@@ -455,6 +470,8 @@ class ProxyCore {
       searchTerms: string | null;
       /** Inspected pages: what content scoring found (never the page itself). */
       content?: ContentFindingLog;
+      /** HTML pages: the `<title>` (cleaned and capped by the caller). */
+      title?: string | null;
     },
   ): void {
     const illegal = isIllegal(decision);
@@ -487,14 +504,21 @@ class ProxyCore {
     };
     try {
       const content = fields.content;
-      if (content === undefined || illegal) this.events.emit(event);
-      else {
-        const scored: ActivityEvent & { readonly content: ContentFindingLog } = {
+      const title = illegal ? null : (fields.title ?? null);
+      if ((content === undefined || illegal) && title === null) this.events.emit(event);
+      else
+        this.events.emit({
           ...event,
-          content,
-        };
-        this.events.emit(scored);
-      }
+          title,
+          // MON-2: the score, its category and the matched phrases — never the page
+          ...(content === undefined || illegal
+            ? {}
+            : {
+                riskScore: content.score,
+                riskCategories: [content.category],
+                riskPhrases: [...content.phrases],
+              }),
+        });
     } catch {
       // the sink must never throw; if it does, the request is not the one to pay for it
     }
@@ -775,7 +799,26 @@ function onUpstreamResponse(this: ClientRequest, upstream: IncomingMessage): voi
   tag(upstream, ex);
   upstream.on('error', onUpstreamBodyError);
   upstream.on('close', onUpstreamBodyClose);
+  if (
+    ex.req.method === 'GET' &&
+    upstream.statusCode === 200 &&
+    isHtmlType(upstream.headers['content-type']) &&
+    ex.identity !== null &&
+    !ex.core.captureHalted(ex.identity, ex.clientIp)
+  ) {
+    ex.sniffer = new TitleSniffer(
+      upstream.headers['content-type'],
+      upstream.headers['content-encoding'],
+    );
+    upstream.on('data', onTitleData);
+  }
   upstream.pipe(ex.res);
+}
+
+function onTitleData(this: IncomingMessage, chunk: Buffer): void {
+  const sniffer = stateOf<Exchange>(this)?.sniffer;
+  if (sniffer === null || sniffer === undefined || !sniffer.push(chunk))
+    this.removeListener('data', onTitleData);
 }
 
 function onUpstreamBodyError(this: IncomingMessage): void {
@@ -826,6 +869,8 @@ function onResponseClose(this: ServerResponse): void {
   const bytesOut = socket.bytesWritten - conn.writeMark;
   conn.readMark = socket.bytesRead;
   conn.writeMark = socket.bytesWritten;
+  const title = ex.sniffer?.title() ?? null;
+  ex.sniffer = null;
   ex.core.emit(identity, decision, {
     at: ex.at,
     clientIp: ex.clientIp,
@@ -836,6 +881,7 @@ function onResponseClose(this: ServerResponse): void {
     bytesOut,
     durationMs: performance.now() - ex.started,
     searchTerms: ex.searchTerms,
+    title,
   });
 }
 

@@ -5,6 +5,7 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { PolicyStatusCard } from './policy/status-panel.tsx';
 import { AuaHomeCards } from './aua/aua-home-cards.tsx';
+import { TechnicalNoticesPanel } from './monitoring/technical-notices.tsx';
 
 /** National services any child in the UK can reach, day or night. */
 const helpForPupils = [
@@ -120,6 +121,7 @@ export function HomePage() {
         {me.user.roles.map(roleLabel).join(', ')}
         {me.school ? ` at ${me.school.name}` : ''}
       </p>
+      {can('notices.technical.read') ? <TechnicalNoticesPanel /> : null}
       <div className="cards">
         <AuaHomeCards />
         {can('policy.read') ? <PolicyStatusCard /> : null}

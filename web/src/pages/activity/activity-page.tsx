@@ -45,6 +45,48 @@ function DrillLink({
   );
 }
 
+/** One event's detail, opened in place: the full address, the title and what scoring found. */
+function EventDetail({ event: e }: { event: ActivityEvent }) {
+  return (
+    <details className="event-detail">
+      <summary>
+        Details<span className="visually-hidden"> of this request to {e.host}</span>
+      </summary>
+      <dl>
+        <dt>Address</dt>
+        <dd className="host">{e.url ?? `${e.host} (the address is not kept)`}</dd>
+        {e.title ? (
+          <>
+            <dt>Page title</dt>
+            <dd>{e.title}</dd>
+          </>
+        ) : null}
+        {e.riskScore !== null ? (
+          <>
+            <dt>Content score</dt>
+            <dd>
+              {e.riskScore}
+              {e.riskCategories.length > 0 ? ` — ${e.riskCategories.join(', ')}` : ''}
+            </dd>
+            <dt>Matched phrases</dt>
+            <dd>{e.riskPhrases.length > 0 ? e.riskPhrases.join(', ') : '—'}</dd>
+          </>
+        ) : null}
+        <dt>Device</dt>
+        <dd>
+          {e.clientIp}
+          {e.deviceClass ? ` (${e.deviceClass})` : ''}
+        </dd>
+        <dt>Request</dt>
+        <dd>
+          {e.method}
+          {e.status === null ? '' : `, answered ${e.status}`} (from {e.source})
+        </dd>
+      </dl>
+    </details>
+  );
+}
+
 function FiltersForm({
   filters,
   onApply,
@@ -200,16 +242,26 @@ function Results({
                   </td>
                   <td data-label="Group">{e.group ?? '—'}</td>
                   <td data-label="Site" className="host">
-                    <DrillLink
-                      filters={{ ...filters, host: e.host }}
-                      onPick={onPick}
-                      label={`Show activity on ${e.host}`}
-                    >
-                      {e.host}
-                    </DrillLink>
-                    {e.searchTerms ? (
-                      <span className="hint small"> searched “{e.searchTerms}”</span>
-                    ) : null}
+                    <div>
+                      <DrillLink
+                        filters={{ ...filters, host: e.host }}
+                        onPick={onPick}
+                        label={`Show activity on ${e.host}`}
+                      >
+                        {e.host}
+                      </DrillLink>
+                      {e.searchTerms ? (
+                        <span className="hint small"> searched “{e.searchTerms}”</span>
+                      ) : null}
+                      {e.title ? <span className="event-title small">“{e.title}”</span> : null}
+                      {e.riskScore !== null ? (
+                        <span className="badge risk-score">
+                          Content score {e.riskScore}
+                          {e.riskCategories.length > 0 ? ` (${e.riskCategories.join(', ')})` : ''}
+                        </span>
+                      ) : null}
+                      <EventDetail event={e} />
+                    </div>
                   </td>
                   <td data-label="Category">{e.category ?? '—'}</td>
                   <td data-label="Decision">

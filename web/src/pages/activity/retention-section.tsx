@@ -8,6 +8,7 @@ import type { LegalHold, Retention } from './types.ts';
 function RetentionForm({ retention, onSaved }: { retention: Retention; onSaved: () => void }) {
   const [activityDays, setActivityDays] = useState(String(retention.activityDays));
   const [searchTermsDays, setSearchTermsDays] = useState(String(retention.searchTermsDays));
+  const [alertsDays, setAlertsDays] = useState(String(retention.alertsDays));
   const [saved, setSaved] = useState(false);
   const save = useAction();
   const submit = async (event: FormEvent) => {
@@ -17,6 +18,7 @@ function RetentionForm({ retention, onSaved }: { retention: Retention; onSaved: 
       await api.put<Retention>('/api/activity/retention', {
         activityDays: Number(activityDays),
         searchTermsDays: Number(searchTermsDays),
+        alertsDays: Number(alertsDays),
       });
     });
     if (ok) {
@@ -53,6 +55,23 @@ function RetentionForm({ retention, onSaved }: { retention: Retention; onSaved: 
           />
           <p id="retention-search-terms-hint" className="hint small">
             No longer than the activity itself.
+          </p>
+        </div>
+        <div>
+          <label htmlFor="retention-alerts">Keep resolved alerts for (days)</label>
+          <input
+            id="retention-alerts"
+            type="number"
+            min={1}
+            max={36500}
+            required
+            aria-describedby="retention-alerts-hint"
+            value={alertsDays}
+            onChange={(e) => setAlertsDays(e.target.value)}
+          />
+          <p id="retention-alerts-hint" className="hint small">
+            Dismissed and acknowledged alerts, counted from when they were last seen. Alerts
+            escalated to an incident, and those of a person under a legal hold, are kept.
           </p>
         </div>
       </div>
@@ -189,7 +208,7 @@ export function RetentionSection() {
             {retention.data.custom
               ? 'The school’s own periods apply.'
               : 'Haven’s defaults apply until you set the school’s own periods.'}{' '}
-            Older events are removed each night.
+            Older events and resolved alerts are removed each night.
           </p>
           <RetentionForm retention={retention.data} onSaved={() => void retention.reload()} />
         </>

@@ -20,6 +20,12 @@ export interface ActivityEvent {
   ruleId: string;
   status: number | null;
   searchTerms: string | null;
+  /** The page's title (null for technicians, as search terms). */
+  title: string | null;
+  /** Page content scoring (HTTPS inspection): never the page itself. */
+  riskScore: number | null;
+  riskCategories: string[];
+  riskPhrases: string[];
 }
 
 export interface ActivityPage {
@@ -45,6 +51,8 @@ export interface BlockedHosts {
 export interface Retention {
   activityDays: number;
   searchTermsDays: number;
+  /** Days resolved (dismissed or acknowledged) alerts are kept. */
+  alertsDays: number;
   custom: boolean;
 }
 

@@ -17,6 +17,8 @@ import {
   type AlertView,
 } from './alerts-api.ts';
 import './alerts.css';
+import { IsolationPanel } from '../monitoring/isolation-panel.tsx';
+import { WebhookSecretSection } from '../monitoring/webhook-secret-section.tsx';
 
 /** How often the page asks whether anything changed (the answer holds no alert contents). */
 const POLL_MS = 2000;
@@ -98,11 +100,13 @@ function AlertActions({ alert, onDone }: { alert: AlertView; onDone: () => void 
 function AlertCard({
   alert,
   canTriage,
+  canLift = false,
   focused,
   onChange,
 }: {
   alert: AlertView;
   canTriage: boolean;
+  canLift?: boolean;
   focused: boolean;
   onChange: () => void;
 }) {
@@ -173,6 +177,7 @@ function AlertCard({
           ) : null}
         </div>
       ) : null}
+      {alert.isolateDevice ? <IsolationPanel alertId={alert.id} canLift={canLift} /> : null}
       {alert.status === 'escalated-to-incident' ? (
         <p className="hint">
           This alert became an incident: it is on the <Link to="/incidents">Incidents</Link> page,
@@ -277,11 +282,13 @@ export function AlertsPage() {
             key={a.id}
             alert={a}
             canTriage={can('alerts.triage')}
+            canLift={can('alerts.isolation.lift')}
             focused={a.id === opened}
             onChange={() => void reload()}
           />
         ))}
       </ul>
+      {can('alerts.webhook.manage') ? <WebhookSecretSection /> : null}
     </>
   );
 }
