@@ -10,9 +10,8 @@ import * as incidents from './0008-incidents.ts';
 import * as exemptions from './0009-exemptions.ts';
 import * as registers from './0010-registers.ts';
 import * as auaTrainingSurveys from './0011-aua-training-surveys.ts';
-import * as governorReports from './0013-governor-reports.ts';
-// Monitoring: titles, content scores, alert retention, isolation lifting, webhook secrets
 import * as monitoring from './0012-monitoring.ts';
+import * as governorReports from './0013-governor-reports.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -31,9 +30,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0009-exemptions': exemptions,
   '0010-registers': registers,
   '0011-aua-training-surveys': auaTrainingSurveys,
-  '0013-governor-reports': governorReports,
-  // Monitoring: titles, content scores, alert retention, isolation lifting, webhook secrets
   '0012-monitoring': monitoring,
+  '0013-governor-reports': governorReports,
 };
 
 export const migrationProvider: MigrationProvider = {

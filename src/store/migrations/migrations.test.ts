@@ -22,9 +22,8 @@ const released: Record<string, string> = {
   '0010-registers.ts': '3091902e972404296a5f673ccce02d3438243db1fba26fe6dd3b225c9a25459b',
   '0011-aua-training-surveys.ts':
     '4cbcdf33612a4aaea194241719a0460d99d82b34e599041503ce0dd42d0fb211',
-  '0013-governor-reports.ts': '1e4cc8b4c9cc5763718f8b16cec8528bb9c5d062fea33e669366782a091dfe82',
-  // Monitoring: titles, content scores, alert retention, isolation lifting, webhook secrets
   '0012-monitoring.ts': 'c43f02525e9356e2dc95488d8b69a13e0c38a8b68c15820e6e365d855dd0df15',
+  '0013-governor-reports.ts': '1e4cc8b4c9cc5763718f8b16cec8528bb9c5d062fea33e669366782a091dfe82',
 };
 
 const folder = import.meta.dirname;
