@@ -80,29 +80,26 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
     await signInAs(page, haven.url, 'dsl');
     assert.deepEqual(await navLabels(page), [
       'Home',
+      'Report a concern',
       'Alerts',
+      'Incidents',
       'Phrase lists',
-      'People',
-      'Groups',
       'Policy',
       'Filtering',
-      'Activity',
-      'Audit log',
-      'My account',
-      'Registers',
       'Exemptions',
       'Filter changes',
-      // Acceptable use agreements, training records and surveys
+      'Activity',
+      'People',
+      'Groups',
+      'Registers',
       'Agreements',
       'Training',
       'Surveys',
-      // Governance reports (issue 8)
       'Governor report',
       'Annual review',
       'Calendar',
-      // Casework: incidents
-      'Incidents',
-      'Report a concern',
+      'Audit log',
+      'My account',
     ]);
     // The home page has the policy card.
     const card = page.getByRole('region', { name: 'Online safety policy' });
@@ -189,19 +186,17 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
     await signInAs(page, haven.url, 'governor');
     assert.deepEqual(await navLabels(page), [
       'Home',
+      'Report a concern',
       'Policy',
       'Filtering',
-      'My account',
-      'Registers',
       'Exemptions',
       'Filter changes',
-      // Acceptable use agreements, training records and surveys
+      'Registers',
       'Surveys',
-      // Governance reports (issue 8)
       'Governor report',
       'Annual review',
       'Calendar',
-      'Report a concern',
+      'My account',
     ]);
     await openPage(page, 'Policy', 'Online safety policy');
     await page.getByRole('button', { name: 'View version 2' }).click();
@@ -317,14 +312,14 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
     await signInAs(page, haven.url, 'teacher');
     assert.deepEqual(await navLabels(page), [
       'Home',
-      'Groups',
+      'Report a concern',
       'Policy',
       'Filtering',
-      'My account',
-      'Registers',
       'Exemptions',
       'Filter changes',
-      'Report a concern',
+      'Groups',
+      'Registers',
+      'My account',
     ]);
     await openPage(page, 'Filtering', 'Filtering');
     assert.equal(await page.getByRole('heading', { name: 'Block lists' }).count(), 0);
@@ -428,7 +423,7 @@ describe('the Policy and Filtering pages (haven start + Chromium)', () => {
   test('a pupil sees neither the Policy nor the Filtering page', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signInAs(page, haven.url, 'pupil');
-    assert.deepEqual(await navLabels(page), ['Home', 'My account', 'Report a concern']);
+    assert.deepEqual(await navLabels(page), ['Home', 'Report a concern', 'My account']);
     for (const path of ['/policy', '/filtering']) {
       await page.goto(`${haven.url}${path}`);
       await page.getByRole('heading', { name: 'Page not found' }).waitFor();

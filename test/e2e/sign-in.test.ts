@@ -55,23 +55,26 @@ describe('signing in through the browser (haven start + Chromium)', () => {
     await signInAs(page, haven.url, 'dsl');
     assert.deepEqual(await navLabels(page), [
       'Home',
+      'Report a concern',
       'Alerts',
+      'Incidents',
       'Phrase lists',
-      'People',
-      'Groups',
       'Policy',
       'Filtering',
+      'Exemptions',
+      'Filter changes',
       'Activity',
-      'Audit log',
-      'My account',
+      'People',
+      'Groups',
       'Registers',
-      // Acceptable use agreements, training records and surveys
       'Agreements',
       'Training',
       'Surveys',
-      // Casework: incidents
-      'Incidents',
-      'Report a concern',
+      'Governor report',
+      'Annual review',
+      'Calendar',
+      'Audit log',
+      'My account',
     ]);
     await page.getByRole('heading', { name: 'Welcome, Dana Shah' }).waitFor();
     await page.getByText(/Intact: \d+ entries/).waitFor();
@@ -91,7 +94,7 @@ describe('signing in through the browser (haven start + Chromium)', () => {
   test('the pupil sees only their own pages, also at phone width', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await signInAs(page, haven.url, 'pupil');
-    assert.deepEqual(await navLabels(page), ['Home', 'My account', 'Report a concern']);
+    assert.deepEqual(await navLabels(page), ['Home', 'Report a concern', 'My account']);
     await page.getByRole('heading', { name: 'Hello, Pip' }).waitFor();
     await page.getByText('If something online worries you').waitFor();
     const overflow = await page.evaluate(

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import { api, ApiError, setCsrfToken, type Me } from './api.ts';
-import { visibleNavigation } from './navigation.ts';
+import { navigationRuns } from './navigation.ts';
 import { AccountPage } from './pages/account-page.tsx';
 import { AlertsPage, CriticalAlertsBanner } from './pages/alerts/alerts-page.tsx';
 import { ActivityPage } from './pages/activity/activity-page.tsx';
@@ -315,15 +315,24 @@ export function App() {
         </div>
       </header>
       <nav aria-label="Main" className="main-nav">
-        <ul>
-          {visibleNavigation(me.abilities).map((item) => (
-            <li key={item.path}>
-              <Link to={item.path} current={item.path === path}>
-                {item.label}
-              </Link>
-            </li>
-          ))}
-        </ul>
+        {navigationRuns(me.abilities).map((run) => (
+          <div key={run.items[0]?.path} className="nav-run">
+            {run.group ? (
+              <span className="nav-group" id={`nav-${run.items[0]?.path.slice(1)}`}>
+                {run.group}
+              </span>
+            ) : null}
+            <ul aria-labelledby={run.group ? `nav-${run.items[0]?.path.slice(1)}` : undefined}>
+              {run.items.map((item) => (
+                <li key={item.path}>
+                  <Link to={item.path} current={item.path === path}>
+                    {item.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ))}
       </nav>
       <main id="main" ref={main} tabIndex={-1}>
         {path === '/' && me.abilities.includes('alerts.read') ? <CriticalAlertsBanner /> : null}
