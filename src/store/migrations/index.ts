@@ -6,6 +6,8 @@ import * as activity from './0004-activity.ts';
 import * as alerts from './0005-alerts.ts';
 import * as ingestTokens from './0006-ingest-tokens.ts';
 import * as phraseLists from './0007-phrase-lists.ts';
+// Activity performance (h-perf)
+import * as activityPerformance from './0014-activity-performance.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -20,6 +22,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-alerts': alerts,
   '0006-ingest-tokens': ingestTokens,
   '0007-phrase-lists': phraseLists,
+  // Activity performance (h-perf)
+  '0014-activity-performance': activityPerformance,
 };
 
 export const migrationProvider: MigrationProvider = {
