@@ -40,7 +40,7 @@ eachDatabase('activity bench', (ctx) => {
       new Date((lastDay + 1) * DAY).toISOString().slice(0, 10),
     );
     assert.equal(
-      daily.reduce((sum, r) => sum + r.events, 0),
+      daily.reduce((sum, r) => sum + Number(r.events), 0),
       3000,
     );
     assert.ok(daily.some((r) => r.action === 'block'));

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { runActivityBench } from '../../bench/activity-bench.ts';
 import { runEngineBench } from '../../bench/engine-bench.ts';
 import { runIngestBench } from '../../bench/ingest-bench.ts';
+import { startSquidBump } from '../../bench/squid-bump-peer.ts';
 import { benchDnsFilter } from '../../filter/dns/dns-bench.ts';
 import { runInspectionBench } from '../../filter/proxy/inspection-bench.ts';
 import { runProxyBench } from '../../filter/proxy/proxy-bench.ts';
@@ -192,6 +193,10 @@ export function benchCommand(program: Command): void {
       '--inspect',
       'measure HTTPS inspection instead: handshakes/s with and without the leaf cache, added latency, download throughput',
     )
+    .option(
+      '--squid <path>',
+      'with --inspect: also measure Squid with ssl-bump, this squid binary (of squid-openssl; see docs/benchmarks.md), with the same load',
+    )
     .option('--json', 'print the figures as one JSON object on the last line')
     .action(
       async (options: {
@@ -200,10 +205,25 @@ export function benchCommand(program: Command): void {
         connections?: string;
         workers?: string;
         inspect?: boolean;
+        squid?: string;
         json?: boolean;
       }) => {
+        if (options.squid !== undefined && !options.inspect)
+          throw new CliError('--squid goes with --inspect (the HTTPS inspection bench).');
         if (options.inspect) {
-          const inspected = await runInspectionBench();
+          const squid = options.squid;
+          const inspected = await runInspectionBench(
+            squid === undefined
+              ? {}
+              : {
+                  peer: (setup) =>
+                    startSquidBump({
+                      squid,
+                      ...setup,
+                      ...(options.json ? {} : { log: (line: string) => out(`${line}\n`) }),
+                    }),
+                },
+          );
           out(
             options.json
               ? `${JSON.stringify(inspected)}\n`

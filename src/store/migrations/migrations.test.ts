@@ -18,7 +18,8 @@ const released: Record<string, string> = {
   '0006-ingest-tokens.ts': '451b3e9017e8d7cd964f33efd4e153c936b6d3a2d979500d2573b1a8b56a1d9f',
   '0007-phrase-lists.ts': 'e4b841ce8bda60ee2282a01ccd4fe28c31cc4e68b371dd50fbd569b4df4c8da6',
   // Activity performance (h-perf)
-  '0014-activity-performance.ts': 'e7362b1c2e7477ca2c071b0e5020260b1fd11928661a370d86a999919edc1227',
+  '0014-activity-performance.ts':
+    'e7362b1c2e7477ca2c071b0e5020260b1fd11928661a370d86a999919edc1227',
 };
 
 const folder = import.meta.dirname;
