@@ -19,7 +19,7 @@ const released: Record<string, string> = {
   '0007-phrase-lists.ts': 'e4b841ce8bda60ee2282a01ccd4fe28c31cc4e68b371dd50fbd569b4df4c8da6',
   // Activity performance (h-perf)
   '0014-activity-performance.ts':
-    'e7362b1c2e7477ca2c071b0e5020260b1fd11928661a370d86a999919edc1227',
+    'bac5727dacc1cbbde007ccc8b7ca2ffc31e5970d25611eb88c75308f575ca8e7',
 };
 
 const folder = import.meta.dirname;
