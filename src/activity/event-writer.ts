@@ -413,16 +413,20 @@ export class EventWriter implements ActivitySink, ActivityBatchWriter {
   /** To the database if it answers (or it is time to ask again), else to the spool. */
   async #deliver(batch: ActivityEvent[]): Promise<void> {
     if (this.#dbUp || (!this.#spool.hasBacklog && Date.now() >= this.#nextProbe)) {
-      if (await this.#toDatabase(batch)) return;
+      if (await this.#toDatabase(batch, true)) return;
     }
     await this.#toSpool(batch);
   }
 
-  /** True when the batch is now in the database (or rejected); false when it is unreachable. */
-  async #toDatabase(batch: ActivityEvent[]): Promise<boolean> {
+  /**
+   * True when the batch is now in the database (or rejected); false when it is unreachable.
+   * `fresh`: the batch comes straight from `emit` (see `InsertActivityOptions.fresh`), not from
+   * the spool.
+   */
+  async #toDatabase(batch: ActivityEvent[], fresh: boolean): Promise<boolean> {
     try {
       await this.#ensurePartitionsFor(batch);
-      const { inserted, rejected } = await this.#insertIsolating(batch);
+      const { inserted, rejected } = await this.#insertIsolating(batch, fresh);
       this.#written += inserted;
       this.#duplicates += batch.length - inserted - rejected;
       this.#markUp();
@@ -437,9 +441,12 @@ export class EventWriter implements ActivitySink, ActivityBatchWriter {
    * Insert a batch; when the database refuses the data itself, halve the batch until the events
    * it refuses are found, reject those and write the rest.
    */
-  async #insertIsolating(events: ActivityEvent[]): Promise<{ inserted: number; rejected: number }> {
+  async #insertIsolating(
+    events: ActivityEvent[],
+    fresh: boolean,
+  ): Promise<{ inserted: number; rejected: number }> {
     try {
-      return { inserted: await insertActivityEvents(this.#db, events), rejected: 0 };
+      return { inserted: await insertActivityEvents(this.#db, events, { fresh }), rejected: 0 };
     } catch (error) {
       if (!isDataError(error)) throw error;
       if (events.length === 1) {
@@ -447,8 +454,8 @@ export class EventWriter implements ActivitySink, ActivityBatchWriter {
         return { inserted: 0, rejected: 1 };
       }
       const middle = events.length >> 1;
-      const first = await this.#insertIsolating(events.slice(0, middle));
-      const second = await this.#insertIsolating(events.slice(middle));
+      const first = await this.#insertIsolating(events.slice(0, middle), fresh);
+      const second = await this.#insertIsolating(events.slice(middle), fresh);
       return {
         inserted: first.inserted + second.inserted,
         rejected: first.rejected + second.rejected,
@@ -547,7 +554,7 @@ export class EventWriter implements ActivitySink, ActivityBatchWriter {
       }
       for (const bad of chunk.badLines) this.#rejectLine(bad.line, bad.reason);
       if (chunk.events.length > 0) {
-        if (!(await this.#toDatabase(chunk.events))) continue;
+        if (!(await this.#toDatabase(chunk.events, false))) continue;
         this.#replayed += chunk.events.length;
       }
       if (chunk.end) {

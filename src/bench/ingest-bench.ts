@@ -1,13 +1,16 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { newEventId, type ActivityEvent } from '../activity/activity-event.ts';
 import { createEventWriter } from '../activity/event-writer.ts';
 import { countSchoolEvents } from '../store/activity-repository.ts';
 import { migrateToLatest, openStore, type DatabaseKind, type Store } from '../store/database.ts';
+import type { Database } from '../store/schema.ts';
 
 /**
  * `haven bench ingest`: activity events through the real writer (queue → batched inserts with
@@ -65,6 +68,19 @@ export interface IngestBenchResult {
   readonly restart_seconds: number | null;
   readonly batch_size: number;
   readonly concurrency: number;
+  /**
+   * CPU time per stored event, in microseconds: this process (event generation, the writer,
+   * the driver) from the first emit until everything was in the database…
+   */
+  readonly client_cpu_us_per_event: number;
+  /**
+   * …and the PostgreSQL backends serving it (from `/proc/<pid>/stat`; null when the server is
+   * not on this machine or not readable, and for PGlite, which runs in this process). The
+   * server's own background processes (WAL writer, checkpointer) are not counted.
+   */
+  readonly server_cpu_us_per_event: number | null;
+  /** One-minute load average when the run started and when it ended. */
+  readonly load_average: readonly number[];
   readonly node: string;
 }
 
@@ -116,6 +132,61 @@ async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): P
     return await work(client);
   } finally {
     await client.end();
+  }
+}
+
+function perEvent(seconds: number, events: number): number {
+  return events > 0 ? Math.round((seconds * 1e7) / events) / 10 : 0;
+}
+
+/**
+ * CPU seconds used by the backends of the bench's database, read from `/proc/<pid>/stat` of
+ * each (user + system ticks). Backends are sampled now and then; one that ends between two
+ * samples (a restart) counts up to its last sample. Null when the server is elsewhere.
+ */
+class BackendCpu {
+  readonly #db: Kysely<Database>;
+  readonly #first = new Map<number, number>();
+  readonly #last = new Map<number, number>();
+  #local = true;
+  #initial = true;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async sample(): Promise<number | null> {
+    if (!this.#local) return null;
+    let pids: number[];
+    try {
+      const { rows } = await sql<{ pid: number }>`
+        select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'
+      `.execute(this.#db);
+      pids = rows.map((r) => Number(r.pid));
+    } catch {
+      return this.#total(); // the server is restarting: keep what was seen
+    }
+    for (const pid of pids) {
+      let ticks: number;
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        ticks = Number(fields[11]) + Number(fields[12]);
+      } catch {
+        this.#local = false; // not this machine's process (or not ours to read)
+        return null;
+      }
+      if (!Number.isFinite(ticks)) continue;
+      if (!this.#first.has(pid)) this.#first.set(pid, this.#initial ? ticks : 0);
+      this.#last.set(pid, ticks);
+    }
+    this.#initial = false;
+    return this.#total();
+  }
+
+  #total(): number {
+    let ticks = 0;
+    for (const [pid, last] of this.#last) ticks += last - (this.#first.get(pid) ?? 0);
+    return ticks / 100; // USER_HZ
   }
 }
 
@@ -194,6 +265,7 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
     };
 
     const highWater = batchSize * (concurrency + 2);
+    const startLoad = loadavg()[0] ?? 0;
     const start = performance.now();
     const end = start + seconds * 1000;
     let restart: Promise<number> | null = null;
@@ -201,6 +273,10 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
     log(
       `ingest bench on ${store.kind}: ${seconds} s, ${options.rate ? `${options.rate} events/s offered` : 'as fast as the writer takes them'}${fault ? ', PostgreSQL restarted half way' : ''}`,
     );
+    const serverCpu = store.kind === 'postgres' ? new BackendCpu(store.db) : null;
+    await serverCpu?.sample();
+    const cpuStart = process.cpuUsage();
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
     while (performance.now() < end) {
       const now = performance.now();
       if (fault && restart === null && now - start >= (seconds * 1000) / 2) {
@@ -209,12 +285,13 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
         const t0 = performance.now();
         restart = runCommand(command).then(() => (performance.now() - t0) / 1000);
       }
+      let offered = 0;
       if (options.rate) {
         const due = Math.floor((options.rate * (now - start)) / 1000) - emitted;
-        if (due > 0) emitSome(Math.min(due, 20_000));
+        if (due > 0) emitSome((offered = Math.min(due, 20_000)));
       } else {
         const room = highWater - writer.stats().queued;
-        if (room > 0) emitSome(Math.min(room, 2000));
+        if (room > 0) emitSome((offered = Math.min(room, 2000)));
       }
       if (now - lastReport >= 5000) {
         lastReport = now;
@@ -222,8 +299,12 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
         log(
           `${Math.round((now - start) / 1000)} s: emitted ${emitted}, written ${s.written}, spooled ${s.spooled}, replayed ${s.replayed}, queued ${s.queued}${s.databaseUp ? '' : ' (database unreachable)'}`,
         );
+        await serverCpu?.sample();
       }
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Nothing to offer: wait rather than spin (a spin takes CPU from the database on a small
+      // machine, and the figures are CPU-bound).
+      if (offered === 0) await sleep(1);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const loadEnd = performance.now();
     const restartSeconds = restart ? await restart : null;
@@ -240,6 +321,8 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const drained = performance.now();
+    const clientCpu = process.cpuUsage(cpuStart);
+    const serverSeconds = (await serverCpu?.sample()) ?? null;
     const stats = writer.stats();
     await writer.close();
     const counted = await countSchoolEvents(store.db, schoolId);
@@ -261,6 +344,10 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
       restart_seconds: restartSeconds === null ? null : Math.round(restartSeconds * 100) / 100,
       batch_size: batchSize,
       concurrency,
+      client_cpu_us_per_event: perEvent((clientCpu.user + clientCpu.system) / 1e6, counted.rows),
+      server_cpu_us_per_event:
+        serverSeconds === null ? null : perEvent(serverSeconds, counted.rows),
+      load_average: [startLoad, loadavg()[0] ?? 0].map((l) => Math.round(l * 100) / 100),
       node: process.version,
     };
   } finally {

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { runActivityBench } from '../../bench/activity-bench.ts';
 import { runEngineBench } from '../../bench/engine-bench.ts';
 import { runIngestBench } from '../../bench/ingest-bench.ts';
+import { startSquidBump } from '../../bench/squid-bump-peer.ts';
 import { benchDnsFilter } from '../../filter/dns/dns-bench.ts';
 import { runInspectionBench } from '../../filter/proxy/inspection-bench.ts';
 import { runProxyBench } from '../../filter/proxy/proxy-bench.ts';
@@ -82,6 +84,10 @@ export function benchCommand(program: Command): void {
       '--fault',
       'restart the PostgreSQL server half way, then check nothing was lost or duplicated',
     )
+    .option(
+      '--restart-command <shell>',
+      'with --fault: how to restart the server (run by sh -c), e.g. pg_ctl … -m fast restart for a throw-away server; default pg_ctlcluster on the one cluster installed',
+    )
     .option('--json', 'print the figures as one JSON object on the last line')
     .action(
       async (options: {
@@ -90,6 +96,7 @@ export function benchCommand(program: Command): void {
         seconds?: string;
         rate?: string;
         fault?: boolean;
+        restartCommand?: string;
         json?: boolean;
       }) => {
         if (options.database !== 'pglite' && options.database !== 'postgres') {
@@ -103,6 +110,9 @@ export function benchCommand(program: Command): void {
           seconds: positive(options.seconds, 'seconds', 60),
           ...(options.rate ? { rate: positive(options.rate, 'rate', 1) } : {}),
           fault: options.fault === true,
+          ...(options.restartCommand
+            ? { restartCommand: ['sh', '-c', options.restartCommand] }
+            : {}),
           ...(options.json ? {} : { log: (line: string) => out(`${line}\n`) }),
         });
         if (options.json) {
@@ -120,6 +130,56 @@ export function benchCommand(program: Command): void {
     );
 
   bench
+    .command('activity')
+    .description(
+      'The Activity pages on a fresh school with N events over 30 days: p50/p99 of each search, the drill-downs, the dashboard and the CSV export',
+    )
+    .option('--events <n>', 'events to fill (made by the database server)', '10000000')
+    .option('--days <n>', 'days the events span', '30')
+    .option('--runs <n>', 'timed runs of each query', '20')
+    .option('--database <kind>', 'pglite or postgres', 'postgres')
+    .option(
+      '--url <url>',
+      'PostgreSQL server whose user may create a scratch database (default DATABASE_URL)',
+    )
+    .option('--json', 'print the figures as one JSON object on the last line')
+    .action(
+      async (options: {
+        events?: string;
+        days?: string;
+        runs?: string;
+        database?: string;
+        url?: string;
+        json?: boolean;
+      }) => {
+        if (options.database !== 'pglite' && options.database !== 'postgres') {
+          throw new CliError(
+            `--database must be pglite or postgres, not "${options.database ?? ''}".`,
+          );
+        }
+        const result = await runActivityBench({
+          database: options.database,
+          ...(options.url ? { url: options.url } : {}),
+          events: Math.round(positive(options.events, 'events', 10_000_000)),
+          days: Math.round(positive(options.days, 'days', 30)),
+          runs: Math.round(positive(options.runs, 'runs', 20)),
+          ...(options.json ? {} : { log: (line: string) => out(`${line}\n`) }),
+        });
+        if (options.json) {
+          out(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        out(
+          `${result.database}: ${result.events.toLocaleString('en-GB')} events filled in ${result.fill_seconds} s\n`,
+        );
+        for (const [name, q] of Object.entries(result.queries))
+          out(
+            `${name.padEnd(20)} p50 ${String(q.p50_ms).padStart(8)} ms   p99 ${String(q.p99_ms).padStart(8)} ms\n`,
+          );
+      },
+    );
+
+  bench
     .command('proxy')
     .description(
       'The forward proxy with N listed domains, driven with keep-alive GETs (about a fifth blocked) through a local origin; ' +
@@ -133,6 +193,10 @@ export function benchCommand(program: Command): void {
       '--inspect',
       'measure HTTPS inspection instead: handshakes/s with and without the leaf cache, added latency, download throughput',
     )
+    .option(
+      '--squid <path>',
+      'with --inspect: also measure Squid with ssl-bump, this squid binary (of squid-openssl; see docs/benchmarks.md), with the same load',
+    )
     .option('--json', 'print the figures as one JSON object on the last line')
     .action(
       async (options: {
@@ -141,10 +205,25 @@ export function benchCommand(program: Command): void {
         connections?: string;
         workers?: string;
         inspect?: boolean;
+        squid?: string;
         json?: boolean;
       }) => {
+        if (options.squid !== undefined && !options.inspect)
+          throw new CliError('--squid goes with --inspect (the HTTPS inspection bench).');
         if (options.inspect) {
-          const inspected = await runInspectionBench();
+          const squid = options.squid;
+          const inspected = await runInspectionBench(
+            squid === undefined
+              ? {}
+              : {
+                  peer: (setup) =>
+                    startSquidBump({
+                      squid,
+                      ...setup,
+                      ...(options.json ? {} : { log: (line: string) => out(`${line}\n`) }),
+                    }),
+                },
+          );
           out(
             options.json
               ? `${JSON.stringify(inspected)}\n`

@@ -33,6 +33,35 @@ export interface InspectionBenchOptions {
   readonly requests?: number;
   /** Size of the large download in MB. Default 64. */
   readonly downloadMb?: number;
+  /**
+   * Another inspecting proxy measured with the same client load in the same run (e.g. Squid
+   * with ssl-bump, `bench/squid-bump-peer.ts`): started with the origin's CA and every host
+   * name the bench uses (all 127.0.0.1), stopped at the end.
+   */
+  readonly peer?: (setup: {
+    readonly originCaPem: string;
+    readonly hosts: readonly string[];
+  }) => Promise<InspectionPeer>;
+}
+
+export interface InspectionPeer {
+  readonly name: string;
+  readonly version?: string;
+  readonly port: number;
+  /** The CA its bumped certificates chain to (the client trusts it). */
+  readonly caPem: string;
+  stop(): Promise<void>;
+}
+
+/** The peer's figures, measured as Haven's inspected ones. */
+export interface InspectionPeerResult {
+  readonly name: string;
+  readonly version: string | null;
+  readonly handshakes_per_sec_cached: number;
+  readonly handshakes_per_sec_uncached: number;
+  readonly small_p50_ms: number;
+  readonly small_p99_ms: number;
+  readonly download_mb_per_sec: number;
 }
 
 export interface InspectionBenchResult {
@@ -47,6 +76,8 @@ export interface InspectionBenchResult {
   readonly download_mb_per_sec_inspected: number;
   readonly download_mb_per_sec_tunnel: number;
   readonly leaf_certificates_issued: number;
+  /** The peer's figures (`options.peer`), or null. */
+  readonly peer: InspectionPeerResult | null;
 }
 
 const SCHOOL = 'bench-school';
@@ -109,7 +140,7 @@ function openTls(
   });
 }
 
-/** One GET on a kept-alive TLS connection; resolves with the body length when it has all arrived. */
+/** One GET on a kept-alive TLS connection (`host` with its port, as the Host header must be); resolves with the body length when it has all arrived. */
 function get(tls: TLSSocket, host: string, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let buffered = Buffer.alloc(0);
@@ -161,6 +192,7 @@ export async function runInspectionBench(
   const dir = mkdtempSync(join(tmpdir(), 'haven-inspection-bench-'));
   let origin: HttpsServer | null = null;
   let proxy: ProxyServer | null = null;
+  let peer: InspectionPeer | null = null;
   try {
     // the origin: its own CA and a wildcard certificate for *.bench.test
     const now = new Date();
@@ -229,12 +261,16 @@ export async function runInspectionBench(
     const originPem = originCa.certPem;
 
     // handshakes per second, with the cache (20 hosts repeating) and without (a new host each)
-    const handshakeRun = async (hostOf: (i: number) => string): Promise<number> => {
+    const handshakeRun = async (
+      hostOf: (i: number) => string,
+      port = proxyPort,
+      ca = schoolPem,
+    ): Promise<number> => {
       const started = performance.now();
       for (let i = 0; i < handshakes; i++) {
         const host = hostOf(i);
-        const tls = await openTls(proxyPort, host, originPort, schoolPem, false);
-        await get(tls, host, '/small');
+        const tls = await openTls(port, host, originPort, ca, false);
+        await get(tls, `${host}:${originPort}`, '/small');
         tls.destroy();
       }
       return handshakes / ((performance.now() - started) / 1000);
@@ -244,14 +280,18 @@ export async function runInspectionBench(
     const uncached = await handshakeRun((i) => `u${i}.bench.test`);
 
     // added latency for a small page: sequential keep-alive requests on each path
-    const latencies = async (plain: boolean): Promise<number[]> => {
+    const latencies = async (
+      plain: boolean,
+      port = proxyPort,
+      ca = plain ? originPem : schoolPem,
+    ): Promise<number[]> => {
       const host = 'page.bench.test';
-      const tls = await openTls(proxyPort, host, originPort, plain ? originPem : schoolPem, plain);
-      for (let i = 0; i < 50; i++) await get(tls, host, '/small');
+      const tls = await openTls(port, host, originPort, ca, plain);
+      for (let i = 0; i < 50; i++) await get(tls, `${host}:${originPort}`, '/small');
       const times: number[] = [];
       for (let i = 0; i < requests; i++) {
         const started = performance.now();
-        await get(tls, host, '/small');
+        await get(tls, `${host}:${originPort}`, '/small');
         times.push(performance.now() - started);
       }
       tls.destroy();
@@ -261,17 +301,48 @@ export async function runInspectionBench(
     const tunnel = await latencies(true);
 
     // throughput of a large download on each path
-    const download = async (plain: boolean): Promise<number> => {
+    const download = async (
+      plain: boolean,
+      port = proxyPort,
+      ca = plain ? originPem : schoolPem,
+    ): Promise<number> => {
       const host = 'large.bench.test';
-      const tls = await openTls(proxyPort, host, originPort, plain ? originPem : schoolPem, plain);
+      const tls = await openTls(port, host, originPort, ca, plain);
       const started = performance.now();
-      const bytes = await get(tls, host, '/large');
+      const bytes = await get(tls, `${host}:${originPort}`, '/large');
       const seconds = (performance.now() - started) / 1000;
       tls.destroy();
       return bytes / 1024 / 1024 / seconds;
     };
     const downloadInspected = await download(false);
     const downloadTunnel = await download(true);
+
+    // the peer, with the same load (after Haven's runs: one proxy at a time)
+    let peerResult: InspectionPeerResult | null = null;
+    if (options.peer) {
+      const hosts = [
+        ...Array.from({ length: 20 }, (_, i) => `h${i}.bench.test`),
+        ...Array.from({ length: handshakes }, (_, i) => `u${i}.bench.test`),
+        'page.bench.test',
+        'large.bench.test',
+      ];
+      peer = await options.peer({ originCaPem: originPem, hosts });
+      const p = peer;
+      await handshakeRun((i) => `h${i % 20}.bench.test`, p.port, p.caPem);
+      const peerCached = await handshakeRun((i) => `h${i % 20}.bench.test`, p.port, p.caPem);
+      const peerUncached = await handshakeRun((i) => `u${i}.bench.test`, p.port, p.caPem);
+      const peerSmall = await latencies(false, p.port, p.caPem);
+      const peerDownload = await download(false, p.port, p.caPem);
+      peerResult = {
+        name: p.name,
+        version: p.version ?? null,
+        handshakes_per_sec_cached: round(peerCached, 0),
+        handshakes_per_sec_uncached: round(peerUncached, 0),
+        small_p50_ms: round(percentile(peerSmall, 0.5), 3),
+        small_p99_ms: round(percentile(peerSmall, 0.99), 3),
+        download_mb_per_sec: round(peerDownload, 1),
+      };
+    }
 
     return {
       handshakes_per_sec_cached: round(cached, 0),
@@ -284,8 +355,10 @@ export async function runInspectionBench(
       download_mb_per_sec_inspected: round(downloadInspected, 1),
       download_mb_per_sec_tunnel: round(downloadTunnel, 1),
       leaf_certificates_issued: leafCerts.stats().issued,
+      peer: peerResult,
     };
   } finally {
+    await peer?.stop();
     await proxy?.close();
     const server = origin;
     if (server !== null) {
