@@ -12,7 +12,6 @@ import * as registers from './0010-registers.ts';
 import * as auaTrainingSurveys from './0011-aua-training-surveys.ts';
 import * as monitoring from './0012-monitoring.ts';
 import * as governorReports from './0013-governor-reports.ts';
-// Activity performance (h-perf)
 import * as activityPerformance from './0014-activity-performance.ts';
 
 /**
@@ -34,7 +33,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011-aua-training-surveys': auaTrainingSurveys,
   '0012-monitoring': monitoring,
   '0013-governor-reports': governorReports,
-  // Activity performance (h-perf)
   '0014-activity-performance': activityPerformance,
 };
 

@@ -24,7 +24,6 @@ const released: Record<string, string> = {
     '4cbcdf33612a4aaea194241719a0460d99d82b34e599041503ce0dd42d0fb211',
   '0012-monitoring.ts': 'c43f02525e9356e2dc95488d8b69a13e0c38a8b68c15820e6e365d855dd0df15',
   '0013-governor-reports.ts': '1e4cc8b4c9cc5763718f8b16cec8528bb9c5d062fea33e669366782a091dfe82',
-  // Activity performance (h-perf)
   '0014-activity-performance.ts':
     'bac5727dacc1cbbde007ccc8b7ca2ffc31e5970d25611eb88c75308f575ca8e7',
 };
