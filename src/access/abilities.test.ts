@@ -24,6 +24,10 @@ test('a pupil can read their own account and nothing about others', () => {
     'session.delete',
     'me.read',
     'me.password.change',
+    // A pupil reads and signs their acceptable use agreement and answers surveys
+    'aua.read',
+    'aua.sign',
+    'surveys.answer',
     // Casework: a pupil may report a concern and follow their own reports
     'incidents.report',
     'incidents.own.read',
