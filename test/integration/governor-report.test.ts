@@ -6,6 +6,7 @@ import { setupDemoSchool } from '../../src/demo/demo-school.ts';
 import { runCalendarReminders } from '../../src/reports/compliance-calendar.ts';
 import { governorReport } from '../../src/reports/governor-report.ts';
 import { insertAlert } from '../../src/store/alert-repository.ts';
+import { insertIncident } from '../../src/store/incident-repository.ts';
 import { recordFilterChange } from '../../src/store/filter-change-repository.ts';
 import { findUserByUsername } from '../../src/store/user-repository.ts';
 import type { AlertSeverity, Database, School } from '../../src/store/schema.ts';
@@ -117,6 +118,36 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
       },
       new Date('2026-10-10T12:00:00Z'),
     );
+    // Two incidents of one category in the autumn term: a small count.
+    for (const day of [12, 14]) {
+      const at = new Date(Date.UTC(2026, 9, day, 10, 0, 0));
+      await insertIncident(db, {
+        school_id: school.id,
+        source: 'app',
+        reporter_kind: 'staff',
+        reported_by: null,
+        block_page_request_id: null,
+        alert_id: null,
+        summary: 'Pip Adeyemi shared a game link in class',
+        host: null,
+        category: 'inappropriate-use',
+        incident_type: null,
+        four_cs: ['conduct'],
+        suspected_illegal: false,
+        device_isolated_at: null,
+        device_description: null,
+        designated_device: null,
+        content_nature: null,
+        judgement: null,
+        judgement_note: null,
+        feedback: null,
+        support: null,
+        closed_at: null,
+        closed_by: null,
+        created_at: at,
+        updated_at: at,
+      });
+    }
     for (const [username, roles] of [
       ['gov-chair', ['chair-of-governors']],
       ['os-lead', ['online-safety-lead']],
@@ -186,6 +217,19 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
       changes?.tables[0]?.rows.map((r) => [r.label, r.text]),
       [['Local block entry added', '1']],
     );
+    // Incidents come first, counted by category and anonymised.
+    assert.equal(report.sections[0]?.id, 'incidents');
+    const incidents = section('incidents');
+    assert.deepEqual(
+      incidents?.tables
+        .find((t) => t.id === 'incidents-by-category')
+        ?.rows.map((r) => [r.label, r.text]),
+      [['Inappropriate use (not illegal): see the sanctions tables', 'fewer than 5']],
+    );
+    assert.equal(incidents?.figures[0]?.text, 'fewer than 5');
+    for (const id of ['exemptions', 'aua-completion', 'training', 'osg-actions']) {
+      assert.ok(section(id), `the report has the ${id} section`);
+    }
     // No names anywhere: not the pupil, not the alerts' summaries.
     const text = JSON.stringify(report);
     assert.ok(!text.includes('Pip'), 'a pupil name leaked into the report');
