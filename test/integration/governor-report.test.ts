@@ -7,6 +7,8 @@ import { runCalendarReminders } from '../../src/reports/compliance-calendar.ts';
 import { governorReport } from '../../src/reports/governor-report.ts';
 import { insertAlert } from '../../src/store/alert-repository.ts';
 import { insertIncident } from '../../src/store/incident-repository.ts';
+import { insertRegisterRow } from '../../src/store/register-repository.ts';
+import { insertTrainingRecord, listTrainingCourses } from '../../src/store/training-repository.ts';
 import { recordFilterChange } from '../../src/store/filter-change-repository.ts';
 import { findUserByUsername } from '../../src/store/user-repository.ts';
 import type { AlertSeverity, Database, School } from '../../src/store/schema.ts';
@@ -481,8 +483,11 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
     assert.equal(groups[0]?.id, 'overdue');
     // Summer 2026 and spring 2026 reports were never signed: overdue; autumn 2026 is signed.
     assert.deepEqual(
-      groups[0]?.items.map((i) => i.kind),
-      ['governor-report', 'governor-report'],
+      groups[0]?.items.filter((i) => i.kind === 'governor-report').map((i) => i.title),
+      [
+        'Governor report for the spring term 2026: signed off by the online safety governor',
+        'Governor report for the summer term 2026: signed off by the online safety governor',
+      ],
     );
     assert.ok(!items.some((i) => i.title.includes('autumn term 2026')));
     const annual = items.find((i) => i.kind === 'annual-review');
@@ -490,6 +495,63 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
     assert.equal(annual?.overdue, false);
     assert.ok(items.some((i) => i.kind === 'policy-review'));
     assert.equal(groups.find((g) => g.id === '2027-11')?.label, 'November 2027');
+  });
+
+  test('the calendar lists a breach’s ICO deadline and a training expiry, only to those who may read them', async () => {
+    const db = ctx.store.db;
+    const dslUser = await findUserByUsername(db, 'dsl');
+    assert.ok(dslUser);
+    await insertRegisterRow(
+      db,
+      {
+        schoolId: school.id,
+        register: 'breaches',
+        data: {
+          title: 'Seating plan left on a shared drive',
+          discoveredAt: '2026-11-22T09:00:00.000Z',
+          risk: 'risk',
+          icoDecision: 'undecided',
+        },
+        by: dslUser.id,
+      },
+      now,
+    );
+    const course = (await listTrainingCourses(db, school.id)).find(
+      (c) => c.slug === 'filtering-monitoring',
+    );
+    assert.ok(course, 'the built-in filtering and monitoring course');
+    await insertTrainingRecord(db, {
+      schoolId: school.id,
+      courseId: course.id,
+      userId: dslUser.id,
+      completedOn: '2025-12-10',
+      provider: 'Local authority',
+      evidence: 'certificate',
+      recordedBy: null,
+      now,
+    });
+    const calendarOf = async (username: string) => {
+      const response = await as(username).request('GET', '/api/calendar');
+      assert.equal(response.statusCode, 200, response.body);
+      const body = response.json() as {
+        groups: { items: { kind: string; title: string; due: string; overdue: boolean }[] }[];
+      };
+      return body.groups.flatMap((g) => g.items);
+    };
+    const items = await calendarOf('dsl');
+    const ico = items.find((i) => i.title.includes('Seating plan left on a shared drive'));
+    assert.equal(ico?.kind, 'breach-ico');
+    assert.equal(ico.due, '2026-11-25T09:00:00.000Z', '72 hours after the school became aware');
+    assert.equal(ico.overdue, false);
+    const training = items.find(
+      (i) => i.kind === 'training' && i.title.startsWith('Filtering and monitoring:'),
+    );
+    assert.ok(training, JSON.stringify(items.map((i) => i.title)));
+    assert.equal(training.due.slice(0, 10), '2026-12-10');
+    // The governor has the calendar but not the breach log or the training records.
+    const governor = await calendarOf('governor');
+    assert.ok(!governor.some((i) => i.kind === 'breach-ico' || i.kind === 'training'));
+    assert.ok(governor.some((i) => i.kind === 'governor-report'));
   });
 
   test('daily reminders: one email per responsible person, once a day', async () => {
@@ -509,7 +571,8 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
     assert.equal(first.length, 1);
     const dsl = sent.find((m) => m.to.includes('dsl@roundwood-demo.invalid'));
     assert.ok(dsl, JSON.stringify(sent.map((m) => m.to)));
-    assert.match(dsl.subject, /Roundwood Demo School: 2 online safety dates due \(2 overdue\)/);
+    assert.match(dsl.subject, /Roundwood Demo School: \d+ online safety dates due \(\d+ overdue\)/);
+    assert.match(dsl.text, /Breach — report to the ICO: Seating plan left on a shared drive/);
     assert.match(
       dsl.text,
       /OVERDUE since 31 August 2026: Governor report for the summer term 2026/,
