@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { setupDemoSchool } from '../../src/demo/demo-school.ts';
 import { runCalendarReminders } from '../../src/reports/compliance-calendar.ts';
+import { summariseTraining } from '../../src/governance/training-summary.ts';
 import { governorReport } from '../../src/reports/governor-report.ts';
 import { insertAlert } from '../../src/store/alert-repository.ts';
 import { insertIncident } from '../../src/store/incident-repository.ts';
@@ -365,6 +366,52 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
     assert.ok(
       roles?.tables[0]?.rows.some(
         (row) => row[0] === 'Designated Safeguarding Lead' && row[2] === 'Dana Shah',
+      ),
+    );
+
+    // Training completion comes from the training records: nobody retypes it.
+    const training = review.evidence.find((e) => e.id === 'training-completion') as
+      | {
+          standard: string;
+          facts: { label: string; value: string; warning?: boolean }[];
+          tables: { id: string; rows: string[][] }[];
+        }
+      | undefined;
+    assert.equal(training?.standard, 'roles');
+    const expected = (await summariseTraining(ctx.store.db, school.id, now)).find(
+      (c) => c.course === 'Filtering and monitoring',
+    );
+    assert.ok(expected, 'the demo school requires the filtering and monitoring course');
+    assert.deepEqual(training.tables[0]?.rows[0], [
+      'Filtering and monitoring',
+      String(expected.current),
+      String(expected.expired),
+      String(expected.missing),
+    ]);
+    const needed = expected.current + expected.expired + expected.missing;
+    assert.ok(
+      training.facts.some(
+        (f) =>
+          f.label === 'Filtering and monitoring training current' &&
+          f.value.startsWith(`${expected.current} of ${needed} `),
+      ),
+      JSON.stringify(training.facts),
+    );
+    // The roles register: the demo names the SLT member but no governor for filtering and monitoring.
+    const register = review.evidence.find((e) => e.id === 'roles-register') as
+      | { standard: string; facts: { label: string; value: string; warning?: boolean }[] }
+      | undefined;
+    assert.equal(register?.standard, 'roles');
+    const slt = register.facts.find(
+      (f) =>
+        f.label === 'Named senior leadership team member responsible for filtering and monitoring',
+    );
+    assert.ok(slt && !slt.warning, JSON.stringify(register.facts));
+    assert.ok(
+      register.facts.some(
+        (f) =>
+          f.label === 'No governor responsible for filtering and monitoring is named' &&
+          f.warning === true,
       ),
     );
 
