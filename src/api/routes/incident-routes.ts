@@ -607,7 +607,8 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/api/people/:id/chronology',
       ability: 'chronology.read',
       tag: 'incidents',
-      summary: "A pupil's chronology across alerts, incidents and sanctions (audited)",
+      summary:
+        "A pupil's chronology across alerts, incidents, sanctions and exemptions for their groups (audited)",
       params: idParams,
       response: z.object({
         pupil: z.object({ id: z.string(), name: z.string(), username: z.string() }),
