@@ -12,6 +12,7 @@ import {
   classifyIncident,
   closeIncident,
   isolateDevice,
+  liftIncidentIsolation,
   linkPerson,
   maxEvidenceBytes,
   readEvidence,
@@ -698,10 +699,25 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
     ),
     post(
       '/api/incidents/:id/isolate-device',
-      'Record that the device was isolated (as it is, for the police)',
+      'Record that the device was isolated (as it is, for the police); monitoring halts capture for the alert’s person and device and the victims and instigators with an account',
       z.object({ description: text(500, 'which device, and where it is kept') }),
       (a, id, b) => isolateDevice(db(), a, id, b.description, deps.clock()),
     ),
+    defineRoute({
+      method: 'POST',
+      url: '/api/incidents/:id/isolation/lift',
+      ability: 'alerts.isolation.lift',
+      tag: 'incidents',
+      summary:
+        'Lift the isolation the incident placed (the DSL, with a reason): capture resumes (audited)',
+      params: idParams,
+      body: z.object({ reason: z.string().max(2000) }),
+      response: incidentDto,
+      handler: ({ actor, params, body }) =>
+        changed(actor, params.id, (a) =>
+          liftIncidentIsolation(db(), a, params.id, body.reason, deps.clock()),
+        ),
+    }),
     post(
       '/api/incidents/:id/investigators',
       'Name a senior member of staff as an investigator',

@@ -12,6 +12,8 @@ import * as registers from './0010-registers.ts';
 import * as auaTrainingSurveys from './0011-aua-training-surveys.ts';
 import * as monitoring from './0012-monitoring.ts';
 import * as governorReports from './0013-governor-reports.ts';
+// Wiring casework, monitoring and governance together
+import * as caseworkGovernanceWiring from './0014-casework-governance-wiring.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -32,6 +34,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011-aua-training-surveys': auaTrainingSurveys,
   '0012-monitoring': monitoring,
   '0013-governor-reports': governorReports,
+  // Wiring casework, monitoring and governance together
+  '0014-casework-governance-wiring': caseworkGovernanceWiring,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -24,6 +24,9 @@ const released: Record<string, string> = {
     '4cbcdf33612a4aaea194241719a0460d99d82b34e599041503ce0dd42d0fb211',
   '0012-monitoring.ts': 'c43f02525e9356e2dc95488d8b69a13e0c38a8b68c15820e6e365d855dd0df15',
   '0013-governor-reports.ts': '1e4cc8b4c9cc5763718f8b16cec8528bb9c5d062fea33e669366782a091dfe82',
+  // Wiring casework, monitoring and governance together
+  '0014-casework-governance-wiring.ts':
+    'c3741342a19a0f1471aeac842e4f88e9ccf2f2b48734f5079ddb4a07066efb50',
 };
 
 const folder = import.meta.dirname;
