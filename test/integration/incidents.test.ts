@@ -8,6 +8,7 @@ import { setupDemoSchool } from '../../src/demo/demo-school.ts';
 import { CaptureHalt } from '../../src/activity/capture-halt.ts';
 import { insertAlert, listIncidentIsolations } from '../../src/store/alert-repository.ts';
 import type { School, User } from '../../src/store/schema.ts';
+import { insertRegisterRow } from '../../src/store/register-repository.ts';
 import { findUserByUsername } from '../../src/store/user-repository.ts';
 import { eachDatabase } from '../support/each-database.ts';
 import { signIn, testApp, type SignedInClient } from '../support/test-app.ts';
@@ -453,6 +454,57 @@ eachDatabase('incidents', (ctx) => {
     } finally {
       await halt.stop();
     }
+  });
+
+  test('open learning points are the Online Safety Group’s agenda until taken to a meeting', async () => {
+    let r = await post('teacher', '/api/incidents/report', {
+      summary: 'Pupils shared a quiz link that asked for their home address',
+      concernAbout: 'pupils',
+    });
+    assert.equal(r.statusCode, 201, r.body);
+    const id = (r.json() as { id: string }).id;
+    r = await post('dsl', `/api/incidents/${id}/learning`, {
+      text: 'Teach Year 6 about quizzes that collect personal data',
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    type Agenda = { learning: { id: string; incidentId: string; text: string }[] };
+    const agenda = async () =>
+      ((await get('dsl', '/api/incidents/learning')).json() as Agenda).learning;
+    const point = (await agenda()).find((l) => l.incidentId === id);
+    assert.ok(point, 'the learning point is on the agenda');
+    const meeting = await insertRegisterRow(
+      ctx.store.db,
+      {
+        schoolId: school.id,
+        register: 'osg-meetings',
+        data: { date: '2026-11-30', title: 'Autumn term meeting' },
+        by: user('dsl').id,
+      },
+      new Date(),
+    );
+    const take = (who: string, meetingId: string) =>
+      post(who, `/api/incidents/learning/${point.id}/meeting`, { meetingId });
+    assert.equal((await take('teacher', meeting.id)).statusCode, 403);
+    const other = await insertRegisterRow(
+      ctx.store.db,
+      { schoolId: school.id, register: 'osg-actions', data: {}, by: null },
+      new Date(),
+    );
+    r = await take('dsl', other.id);
+    assert.equal(r.statusCode, 400, 'an action is not a meeting');
+    r = await take('dsl', meeting.id);
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal((r.json() as { meetingId: string }).meetingId, meeting.id);
+    assert.ok(!(await agenda()).some((l) => l.id === point.id), 'it leaves the agenda');
+    const row = await ctx.store.db
+      .selectFrom('incident_learning')
+      .selectAll()
+      .where('id', '=', point.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.meeting_id, meeting.id);
+    assert.equal(row.taken_by, user('dsl').id);
+    assert.equal((await take('dsl', meeting.id)).statusCode, 409);
+    assert.equal(await auditCount('incident.learning.taken-to-meeting', id), 1);
   });
 
   test('the command-line export includes every incident, and is audited', async () => {

@@ -32,6 +32,7 @@ import {
   type IncidentDetail,
 } from '../../casework/incident-records.ts';
 import { summariseIncidents } from '../../casework/incident-summary.ts';
+import { takeLearningToMeeting } from '../../casework/learning-agenda.ts';
 import {
   actionKinds,
   fourCs,
@@ -527,6 +528,37 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
             text: l.text,
             recordedAt: new Date(l.recorded_at).toISOString(),
           })),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/incidents/learning/:id/meeting',
+      ability: 'registers.roles.edit',
+      tag: 'incidents',
+      summary:
+        'Mark a learning point as taken to an Online Safety Group meeting (a row of the meetings register); it leaves the agenda',
+      params: idParams,
+      body: z.object({ meetingId: z.uuid('choose a meeting from the register') }),
+      response: z.object({
+        id: z.string(),
+        incidentId: z.string(),
+        meetingId: z.string(),
+        takenAt: z.string(),
+      }),
+      handler: async ({ actor, params, body }) => {
+        const row = await takeLearningToMeeting(
+          db(),
+          requireActor(actor),
+          params.id,
+          body.meetingId,
+          deps.clock(),
+        );
+        return {
+          id: row.id,
+          incidentId: row.incident_id,
+          meetingId: body.meetingId,
+          takenAt: new Date(row.taken_at ?? deps.clock()).toISOString(),
         };
       },
     }),
