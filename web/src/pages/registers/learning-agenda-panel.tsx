@@ -35,27 +35,25 @@ function TakeToMeeting({
   };
   return (
     <form
-      className="field-row"
+      aria-label={`Mark as taken to a meeting: ${point.text.slice(0, 60)}`}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
       }}
     >
-      <div>
-        <label htmlFor={selectId}>Taken to meeting</label>
-        <select id={selectId} value={meetingId} onChange={(e) => setMeetingId(e.target.value)}>
-          {meetings.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
+      <label htmlFor={selectId}>Taken to meeting</label>
+      <select id={selectId} value={meetingId} onChange={(e) => setMeetingId(e.target.value)}>
+        {meetings.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.label}
+          </option>
+        ))}
+      </select>
+      <p>
         <button type="submit" className="button small" disabled={take.busy}>
           Mark as taken
         </button>
-      </div>
+      </p>
       {take.error ? <ProblemMessage error={take.error} /> : null}
     </form>
   );
@@ -80,7 +78,18 @@ export function LearningAgendaPanel({ canEdit }: { canEdit: boolean }) {
     .map((row) => ({
       id: row.id,
       date: typeof row.data.date === 'string' ? row.data.date : '',
-      label: [row.display.date, row.title].filter(Boolean).join(' — '),
+      label: [
+        typeof row.data.date === 'string'
+          ? new Date(`${row.data.date}T12:00:00Z`).toLocaleDateString('en-GB', {
+              day: 'numeric',
+              month: 'short',
+              year: 'numeric',
+            })
+          : '',
+        row.title,
+      ]
+        .filter(Boolean)
+        .join(' — '),
     }))
     .sort((a, b) => b.date.localeCompare(a.date));
   const points = learning.data?.learning ?? [];
