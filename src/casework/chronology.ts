@@ -11,7 +11,8 @@ import {
   listSanctionsOfUser,
 } from '../store/incident-repository.ts';
 import type { Database, User } from '../store/schema.ts';
-import { findUserById } from '../store/user-repository.ts';
+import { findUserById, groupSlugsOf } from '../store/user-repository.ts';
+import { exemptionsForGroups } from './exemption-summary.ts';
 import { scopeOf } from './incident-records.ts';
 import { categoryOf } from './incident-workflow.ts';
 
@@ -102,8 +103,34 @@ const sanctionSource: ChronologySource = async (ctx) => {
     }));
 };
 
+/**
+ * Filter exemptions approved for any of the pupil's groups (what was unblocked for their class,
+ * when and why), for readers who may see the school's exemptions.
+ */
+const exemptionSource: ChronologySource = async (ctx) => {
+  if (!can(ctx.actor, 'exemptions.read', { schoolId: ctx.schoolId })) return [];
+  const groups = (await groupSlugsOf(ctx.db, [ctx.pupil.id])).get(ctx.pupil.id) ?? [];
+  const entries = await exemptionsForGroups(ctx.db, ctx.schoolId, groups, {
+    from: new Date(0),
+    to: new Date('9999-12-31T00:00:00Z'),
+  });
+  return entries.map((e) => ({
+    at: new Date(e.at),
+    kind: e.kind,
+    title: e.title,
+    detail: e.detail,
+    link: '/exemptions',
+  }));
+};
+
 /** Every source of the chronology; append a source to add its records. */
-export const chronologySources: ChronologySource[] = [alertSource, incidentSource, sanctionSource];
+export const chronologySources: ChronologySource[] = [
+  alertSource,
+  incidentSource,
+  sanctionSource,
+  // Exemptions: what was unblocked for the pupil's groups
+  exemptionSource,
+];
 
 /** A pupil's chronology for a reader with `chronology.read`; the read is audited. */
 export async function readChronology(

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Actor, AuditActor } from '../access/actor.ts';
 import { audit } from '../access/audit.ts';
+import { can } from '../access/abilities.ts';
 import { openSecret, sealSecret } from '../access/secret-box.ts';
+import { announceIsolationChange } from '../activity/capture-halt.ts';
 import { HavenError } from '../errors/haven-error.ts';
 import {
   addInvestigator,
@@ -32,6 +34,12 @@ import type {
   ReferralAgency,
   ReporterKind,
 } from '../store/schema.ts';
+import {
+  findAlertById,
+  insertIncidentIsolation,
+  liftIncidentIsolations,
+  listIncidentIsolations,
+} from '../store/alert-repository.ts';
 import { findUserById } from '../store/user-repository.ts';
 import { loadIncident, loadRecords, factsOf, schoolSanctions } from './incident-records.ts';
 import {
@@ -366,17 +374,132 @@ export async function referIncident(
   });
 }
 
+/**
+ * Whom an incident's "isolate the device" step halts capture for (MON-4): the person and device
+ * of the alert it came from, and the pupils and staff linked as victim or instigator who have an
+ * account. Witnesses and reporters are not isolated.
+ */
+async function isolationTargets(
+  trx: Kysely<Database>,
+  incident: Incident,
+): Promise<{ userId: string | null; clientIp: string }[]> {
+  const targets: { userId: string | null; clientIp: string }[] = [];
+  if (incident.alert_id) {
+    const alert = await findAlertById(trx, incident.alert_id);
+    if (alert && alert.school_id === incident.school_id)
+      targets.push({ userId: alert.user_id, clientIp: alert.client_ip });
+  }
+  for (const person of await listIncidentPeople(trx, [incident.id])) {
+    if (person.user_id === null) continue;
+    if (person.role !== 'victim' && person.role !== 'instigator') continue;
+    targets.push({ userId: person.user_id, clientIp: '' });
+  }
+  const seen = new Set<string>();
+  return targets.filter((t) => {
+    const key = `${t.userId ?? ''}|${t.clientIp}`;
+    if ((t.userId === null && t.clientIp === '') || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Record that the device was isolated, and halt capture for the people and device involved the
+ * same way a suspected-CSAM alert does (`alert_isolations`, see activity/capture-halt.ts): from
+ * the commit on, the filter nodes record for them only what safeguarding needs, until the DSL
+ * lifts it. Isolating again adds only people not already isolated. Returns how many were added.
+ */
 export async function isolateDevice(
   db: Kysely<Database>,
   actor: Actor,
   id: string,
   description: string,
   now: Date,
+): Promise<number> {
+  const added = await change(
+    db,
+    actor,
+    id,
+    'incident.isolate-device',
+    now,
+    async (trx, incident) => {
+      await updateIncident(trx, id, { device_isolated_at: now, device_description: description });
+      const active = (await listIncidentIsolations(trx, id)).filter((i) => i.lifted_at === null);
+      const rows = [];
+      for (const target of await isolationTargets(trx, incident)) {
+        if (active.some((i) => i.user_id === target.userId && i.client_ip === target.clientIp))
+          continue;
+        rows.push(
+          await insertIncidentIsolation(trx, {
+            schoolId: incident.school_id,
+            incidentId: id,
+            clientIp: target.clientIp,
+            userId: target.userId,
+            at: now,
+          }),
+        );
+      }
+      return {
+        result: rows.length,
+        detail: {
+          device: description,
+          isolations: rows.map((r) => ({ id: r.id, clientIp: r.client_ip, userId: r.user_id })),
+        },
+      };
+    },
+  );
+  if (added > 0) announceIsolationChange();
+  return added;
+}
+
+/**
+ * Lift the isolation an incident asked for (the DSL, once the police have said what to do):
+ * capture resumes on every filter node. 409 when none is in force.
+ */
+export async function liftIncidentIsolation(
+  db: Kysely<Database>,
+  actor: Actor,
+  id: string,
+  reason: string,
+  now: Date,
 ): Promise<void> {
-  await change(db, actor, id, 'incident.isolate-device', now, async (trx) => {
-    await updateIncident(trx, id, { device_isolated_at: now, device_description: description });
-    return { result: undefined, detail: { device: description } };
+  const why = reason.trim();
+  if (why.length < 3)
+    throw new HavenError('HAVEN_VALIDATION', 'say why the isolation is lifted', {
+      errors: [{ path: 'body.reason', message: 'at least 3 characters' }],
+    });
+  const incident = await loadIncident(db, actor, id, 'incidents.read');
+  if (!can(actor, 'alerts.isolation.lift', { schoolId: incident.school_id }))
+    throw new HavenError('HAVEN_FORBIDDEN', 'Only the DSL lifts an isolation.');
+  await db.transaction().execute(async (trx) => {
+    const rows = await liftIncidentIsolations(trx, {
+      incidentId: id,
+      by: actor.userId,
+      reason: why,
+      at: now,
+    });
+    if (rows.length === 0)
+      throw new HavenError(
+        'HAVEN_CONFLICT',
+        'This incident has no isolation in force (it never had one, or it was lifted already).',
+      );
+    await audit(
+      trx,
+      actor,
+      {
+        action: 'incident.isolation.lifted',
+        subjectType: 'incident',
+        subjectId: id,
+        schoolId: incident.school_id,
+        detail: {
+          reason: why,
+          isolations: rows.map((r) => ({ id: r.id, clientIp: r.client_ip, userId: r.user_id })),
+        },
+      },
+      now,
+    );
   });
+  announceIsolationChange();
 }
 
 function refuseOnIllegalRoute(incident: Incident): void {

@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely';
 import { documentOf } from '../filtering/policy-versions.ts';
+import {
+  requiredResponsibilities,
+  responsibilityOptions,
+  rolesRegister,
+} from '../governance/registers/roles-registers.ts';
+import { summariseTraining } from '../governance/training-summary.ts';
 import { toRules } from '../policy/document/to-rules.ts';
 import { USER_ACTION_LEVEL_LABELS } from '../policy/document/policy-schema.ts';
 import { listAnnualReviews, listFilteringChecks } from '../store/annual-review-repository.ts';
@@ -13,6 +19,7 @@ import {
 } from '../store/governor-report-repository.ts';
 import { findActivePhraseListVersion } from '../store/phrase-list-repository.ts';
 import { findActivePolicyVersion } from '../store/policy-version-repository.ts';
+import { listRegisterRows, listSchoolPeople } from '../store/register-repository.ts';
 import type { Database } from '../store/schema.ts';
 import { findUserById } from '../store/user-repository.ts';
 import { formatDuration, quantile } from './anonymise.ts';
@@ -454,6 +461,157 @@ const alertsEvidence: EvidenceProvider = {
 };
 
 /** The evidence of the review, in the order shown under each standard. */
+// Governance: the roles register and training records --------------------------------------
+
+/** The two people the DfE standards ask a school to name, in the roles register's words. */
+const NAMED_FOR_STANDARDS = [
+  {
+    responsibility: 'slt-filtering-monitoring',
+    who: 'senior leadership team member responsible for filtering and monitoring',
+  },
+  {
+    responsibility: 'governor-filtering-monitoring',
+    who: 'governor responsible for filtering and monitoring',
+  },
+] as const;
+
+function responsibilityLabel(value: string): string {
+  return responsibilityOptions.find((o) => o.value === value)?.label ?? value;
+}
+
+/** Standard 1: who the roles and responsibilities register names, the SLT member and governor first. */
+const rolesRegisterEvidence: EvidenceProvider = {
+  id: 'roles-register',
+  standard: 'roles',
+  async collect(db, schoolId) {
+    const [rows, people] = await Promise.all([
+      listRegisterRows(db, schoolId, rolesRegister.key),
+      listSchoolPeople(db, schoolId),
+    ]);
+    const byId = new Map(people.map((p) => [p.id, p]));
+    const held = rows.map((row) => {
+      const data = row.data as Record<string, unknown>;
+      const str = (key: string) => (typeof data[key] === 'string' ? data[key] : '');
+      const person = byId.get(str('person'));
+      return {
+        responsibility: str('responsibility'),
+        name: person ? person.displayName : str('name'),
+        left: person ? person.disabled : false,
+        organisation: str('organisation'),
+        since: str('since'),
+      };
+    });
+    const holdersOf = (responsibility: string) =>
+      held.filter((h) => h.responsibility === responsibility && h.name !== '');
+    const facts: EvidenceFact[] = [];
+    for (const named of NAMED_FOR_STANDARDS) {
+      const holders = holdersOf(named.responsibility);
+      const current = holders.filter((h) => !h.left);
+      facts.push(
+        current.length > 0
+          ? { label: `Named ${named.who}`, value: current.map((h) => h.name).join(', ') }
+          : {
+              label: `No ${named.who} is named`,
+              value:
+                holders.length > 0
+                  ? `${holders.map((h) => h.name).join(', ')} no longer has an account: name who holds it now in the roles register.`
+                  : 'The DfE filtering and monitoring standards ask the school to name one: add them to the roles and responsibilities register.',
+              warning: true,
+            },
+      );
+    }
+    for (const responsibility of requiredResponsibilities) {
+      if (NAMED_FOR_STANDARDS.some((n) => n.responsibility === responsibility)) continue;
+      if (holdersOf(responsibility).length === 0) {
+        facts.push({
+          label: `Nobody is named as ${responsibilityLabel(responsibility)}`,
+          value: 'Add them to the roles and responsibilities register.',
+          warning: true,
+        });
+      }
+    }
+    return {
+      id: 'roles-register',
+      standard: 'roles',
+      title: 'Roles and responsibilities register',
+      source: 'The roles and responsibilities register in Haven now.',
+      facts,
+      tables: [
+        {
+          id: 'roles-register-rows',
+          caption: 'Responsibilities and who holds them',
+          columns: ['Responsibility', 'Held by', 'Organisation', 'Since'],
+          rows: held
+            .map((h) => [
+              responsibilityLabel(h.responsibility),
+              h.left ? `${h.name} (account disabled)` : h.name,
+              h.organisation,
+              h.since ? formatDay(h.since) : '',
+            ])
+            .sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? '')),
+          empty: 'The roles and responsibilities register is empty.',
+        },
+      ],
+    };
+  },
+};
+
+/**
+ * Standard 1 (staff understand their role and are trained for it): training completion per
+ * course from the training records, the filtering and monitoring course first.
+ */
+const trainingEvidence: EvidenceProvider = {
+  id: 'training-completion',
+  standard: 'roles',
+  async collect(db, schoolId, window) {
+    const courses = await summariseTraining(db, schoolId, window.now);
+    const isFilteringCourse = (name: string) => /filtering and monitoring/i.test(name);
+    const ordered = [...courses].sort(
+      (a, b) =>
+        Number(isFilteringCourse(b.course)) - Number(isFilteringCourse(a.course)) ||
+        a.course.localeCompare(b.course),
+    );
+    const facts: EvidenceFact[] = ordered
+      .filter((c) => isFilteringCourse(c.course))
+      .map((c) => {
+        const needed = c.current + c.expired + c.missing;
+        return {
+          label: `${c.course} training current`,
+          value: `${c.current} of ${needed} people whose roles require it (${c.expired} ran out, ${c.missing} not recorded)`,
+          warning: c.expired + c.missing > 0,
+        };
+      });
+    if (!ordered.some((c) => isFilteringCourse(c.course))) {
+      facts.push({
+        label: 'Filtering and monitoring training',
+        value: 'No course on filtering and monitoring is required of anyone in Haven.',
+        warning: true,
+      });
+    }
+    return {
+      id: 'training-completion',
+      standard: 'roles',
+      title: 'Training completion',
+      source: `The training records in Haven, as at ${formatWhen(window.now, window.timeZone)}, over the people whose roles require each course.`,
+      facts,
+      tables: [
+        {
+          id: 'training-by-course',
+          caption: 'Training by course',
+          columns: ['Course', 'Current', 'Ran out', 'Not recorded'],
+          rows: ordered.map((c) => [
+            c.course,
+            String(c.current),
+            String(c.expired),
+            String(c.missing),
+          ]),
+          empty: 'No training is required of anyone in Haven.',
+        },
+      ],
+    };
+  },
+};
+
 export const reviewEvidenceProviders: readonly EvidenceProvider[] = [
   rolesEvidence,
   reviewHistoryEvidence,
@@ -461,6 +619,9 @@ export const reviewEvidenceProviders: readonly EvidenceProvider[] = [
   changeLogEvidence,
   checksEvidence,
   alertsEvidence,
+  // Governance: the roles register and training records
+  rolesRegisterEvidence,
+  trainingEvidence,
 ];
 
 export async function collectReviewEvidence(

@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely';
-import { systemActor } from '../access/actor.ts';
+import { abilityRules, can, type Ability } from '../access/abilities.ts';
+import { systemActor, type Actor } from '../access/actor.ts';
 import { audit } from '../access/audit.ts';
 import type { Role } from '../access/roles.ts';
 import type { Mailer } from '../activity/alerts/alert-delivery.ts';
+import { governanceDueDates } from '../governance/governance-due-dates.ts';
+import { auaAndTrainingDueDates } from '../governance/training-summary.ts';
 import {
   claimReminderDay,
   latestCompletedReview,
@@ -40,6 +43,11 @@ export interface DueItem {
   readonly overdue: boolean;
   /** Who is reminded; the DSL and the online safety lead when not said. */
   readonly owners?: readonly Role[];
+  /**
+   * The ability needed to read the record behind the item (a register, the training records):
+   * readers without it do not see the item (`visibleTo`). None: everyone with the calendar.
+   */
+  readonly ability?: Ability;
 }
 
 export type DueDateSource = (
@@ -136,11 +144,84 @@ export const governorReportDue: DueDateProvider = {
   },
 };
 
+/** The roles that act on due dates (and are reminded of them), when they may read the record. */
+const RESPONSIBLE_ROLES: readonly Role[] = [
+  'dsl',
+  'online-safety-lead',
+  'head',
+  'technician',
+  'trust-admin',
+];
+
+/**
+ * Who is reminded of an item behind this ability: the responsible roles that hold it (not every
+ * member of staff who may read a register). Pure.
+ */
+export function ownersFor(ability: Ability): Role[] {
+  const roles = (abilityRules[ability] as { roles?: readonly Role[] | 'signed-in' }).roles;
+  if (roles === undefined) return [];
+  if (roles === 'signed-in') return [...DEFAULT_OWNERS];
+  return RESPONSIBLE_ROLES.filter((r) => r !== 'trust-admin' && roles.includes(r));
+}
+
+/** The items this reader may see: those without an ability, and those whose ability they hold. */
+export function visibleTo(items: readonly DueItem[], actor: Actor, schoolId: string): DueItem[] {
+  return items.filter((i) => i.ability === undefined || can(actor, i.ability, { schoolId }));
+}
+
+/**
+ * GOV-1, GOV-6, GOV-8: the governance registers' dates (Online Safety Group actions, DPIA
+ * reviews, the ICO deadline of a breach, SARs and FOI requests, licences, loans, guest accounts),
+ * each shown only to readers of its register and reminded to the responsible roles among them.
+ */
+export const governanceRegistersDue: DueDateProvider = {
+  id: 'governance-registers',
+  async collect(db, schoolId, now) {
+    const items = await governanceDueDates(db, schoolId, now);
+    return items.map((i) => ({
+      kind: i.kind,
+      title: i.title,
+      due: i.due,
+      href: i.href,
+      overdue: i.overdue,
+      owners: ownersFor(i.ability),
+      ability: i.ability,
+    }));
+  },
+};
+
+/**
+ * GOV-4, GOV-5: acceptable use agreements to be signed and training running out. Training items
+ * name the person, so only readers of the training records see them; AUA items are counts, for
+ * readers of the completion figures.
+ */
+export const auaAndTrainingDue: DueDateProvider = {
+  id: 'aua-and-training',
+  async collect(db, schoolId, now) {
+    const items = await auaAndTrainingDueDates(db, schoolId, now);
+    return items.map((i) => {
+      const ability: Ability = i.kind === 'training' ? 'training.read' : 'aua.completion.read';
+      return {
+        kind: i.kind,
+        title: i.title,
+        due: i.due,
+        href: i.href,
+        overdue: i.overdue,
+        owners: ownersFor(ability),
+        ability,
+      };
+    });
+  },
+};
+
 /** Haven's own due dates; other areas' providers are added to this list. */
 export const dueDateProviders: readonly DueDateProvider[] = [
   policyReviewDue,
   annualReviewDue,
   governorReportDue,
+  // Governance: registers, AUAs and training
+  governanceRegistersDue,
+  auaAndTrainingDue,
 ];
 
 export async function collectDueItems(

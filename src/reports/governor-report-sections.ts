@@ -1,3 +1,8 @@
+import { auaSection } from './governor-report-aua.ts';
+import { exemptionsSection } from './governor-report-exemptions.ts';
+import { incidentsSection } from './governor-report-incidents.ts';
+import { osgActionsSection } from './governor-report-osg-actions.ts';
+import { trainingSection } from './governor-report-training.ts';
 import { alertsSection } from './governor-report-alerts.ts';
 import { blocksSection } from './governor-report-blocks.ts';
 import { filterChangesSection } from './governor-report-filter-changes.ts';
@@ -11,10 +16,15 @@ import type { SectionProvider } from './governor-report-types.ts';
  * one file exporting a `SectionProvider` (see governor-report-alerts.ts), added here.
  */
 export const governorReportSections: readonly SectionProvider[] = [
+  incidentsSection,
   alertsSection,
   blocksSection,
+  exemptionsSection,
   filterChangesSection,
   policySection,
   requestsSection,
+  auaSection,
+  trainingSection,
+  osgActionsSection,
   peopleSection,
 ];

@@ -483,3 +483,60 @@ export async function usersWithRoleEverywhere(
     email: r.email,
   }));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Wiring: isolations an incident asked for ("isolate the device", migration 0014).
+
+/** Mark a person (and, when known, a device address) for isolation from an incident. */
+export async function insertIncidentIsolation(
+  db: Kysely<Database>,
+  isolation: {
+    schoolId: string;
+    incidentId: string;
+    clientIp: string;
+    userId: string | null;
+    at: Date;
+  },
+): Promise<AlertIsolation> {
+  return db
+    .insertInto('alert_isolations')
+    .values({
+      school_id: isolation.schoolId,
+      alert_id: null,
+      incident_id: isolation.incidentId,
+      client_ip: isolation.clientIp,
+      user_id: isolation.userId,
+      device_class: null,
+      created_at: isolation.at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The isolations an incident asked for (in force and lifted), oldest first. */
+export async function listIncidentIsolations(
+  db: Kysely<Database>,
+  incidentId: string,
+): Promise<AlertIsolation[]> {
+  return db
+    .selectFrom('alert_isolations')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Lift every isolation an incident asked for; returns the rows lifted. */
+export async function liftIncidentIsolations(
+  db: Kysely<Database>,
+  lift: { incidentId: string; by: string | null; reason: string; at: Date },
+): Promise<AlertIsolation[]> {
+  return db
+    .updateTable('alert_isolations')
+    .set({ lifted_at: lift.at, lifted_by: lift.by, lift_reason: lift.reason })
+    .where('incident_id', '=', lift.incidentId)
+    .where('lifted_at', 'is', null)
+    .returningAll()
+    .execute();
+}

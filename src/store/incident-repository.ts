@@ -289,6 +289,33 @@ export async function listLearning(
   return q.orderBy('recorded_at').execute();
 }
 
+export async function findLearning(
+  db: Kysely<Database>,
+  id: string,
+): Promise<IncidentLearning | undefined> {
+  return db.selectFrom('incident_learning').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Close an open learning point as taken to an Online Safety Group meeting; undefined if not open. */
+export async function markLearningTaken(
+  db: Kysely<Database>,
+  taken: { id: string; meetingId: string; by: string | null; at: Date },
+): Promise<IncidentLearning | undefined> {
+  return db
+    .updateTable('incident_learning')
+    .set({
+      status: 'closed',
+      closed_at: taken.at,
+      meeting_id: taken.meetingId,
+      taken_at: taken.at,
+      taken_by: taken.by,
+    })
+    .where('id', '=', taken.id)
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst();
+}
+
 // Evidence ---------------------------------------------------------------------------------------
 
 export type EvidenceSummary = Omit<IncidentEvidence, 'ciphertext' | 'iv' | 'tag'>;

@@ -358,7 +358,8 @@ export interface AlertTable {
 export interface AlertIsolationTable {
   id: Generated<string>;
   school_id: string;
-  alert_id: string;
+  /** Null for an isolation an incident asked for (migration 0014: `incident_id` is set). */
+  alert_id: string | null;
   client_ip: string;
   user_id: string | null;
   device_class: string | null;
@@ -880,3 +881,17 @@ export interface Database {
 }
 
 export type AlertWebhookSecret = Selectable<AlertWebhookSecretTable>;
+
+// Wiring casework, monitoring and governance together (migration 0014). Interfaces merge with
+// those above.
+export interface AlertIsolationTable {
+  /** The incident whose "isolate the device" step raised it; null for an alert's isolation. */
+  incident_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface IncidentLearningTable {
+  /** The Online Safety Group meeting (`osg-meetings` register row) it was taken to. */
+  meeting_id: ColumnType<string | null, string | null | undefined, string | null>;
+  taken_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  taken_by: ColumnType<string | null, string | null | undefined, string | null>;
+}

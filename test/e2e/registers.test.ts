@@ -142,4 +142,29 @@ describe('governance registers (haven start, Chromium)', () => {
     });
     await phone.close();
   });
+  test('the DSL sees learning from incidents on the Online Safety Group meetings page and marks one as taken', async () => {
+    await page.goto(`${haven.url}/registers/osg-meetings`);
+    await page.getByRole('heading', { level: 1, name: 'Online Safety Group meetings' }).waitFor();
+    const agenda = page.getByRole('region', { name: /For the next meeting’s agenda/ });
+    const point = agenda
+      .getByRole('listitem')
+      .filter({ hasText: 'Year 5 need a lesson on why proxies are blocked' });
+    await point.waitFor();
+    const select = point.getByLabel('Taken to meeting');
+    const meeting = await select
+      .locator('option', { hasText: 'Autumn term meeting' })
+      .getAttribute('value');
+    assert.ok(meeting, 'the demo meeting is offered');
+    await select.selectOption(meeting);
+    await page.screenshot({
+      path: join(screenshots, 'registers-learning-agenda.png'),
+      fullPage: true,
+    });
+    await point.getByRole('button', { name: 'Mark as taken' }).click();
+    await agenda
+      .getByRole('status')
+      .getByText(/Marked as taken to .*Autumn term meeting/)
+      .waitFor();
+    await agenda.getByText('No open learning points from incidents.').waitFor();
+  });
 });

@@ -24,6 +24,7 @@ import { evaluate } from '../../src/policy/engine/evaluate.ts';
 import { listFilterChanges } from '../../src/store/filter-change-repository.ts';
 import { listLocalEntries } from '../../src/store/local-entry-repository.ts';
 import { listPolicyVersions } from '../../src/store/policy-version-repository.ts';
+import { findUserByUsername } from '../../src/store/user-repository.ts';
 import type { School } from '../../src/store/schema.ts';
 import { importLines } from '../support/blocklists.ts';
 import { eachDatabase } from '../support/each-database.ts';
@@ -392,5 +393,23 @@ eachDatabase('temporary exemptions and filter change requests', (ctx) => {
       entries.some((e) => e.kind === 'exemption' && e.title.includes('bets-for-class.test')),
     );
     assert.deepEqual(await exemptionsForGroups(ctx.store.db, school.id, ['eyfs'], range), []);
+  });
+
+  test('a pupil’s chronology shows the exemptions approved for their class', async () => {
+    const pupil = await findUserByUsername(ctx.store.db, 'pupil');
+    assert.ok(pupil);
+    const response = await c('dsl').request('GET', `/api/people/${pupil.id}/chronology`);
+    assert.equal(response.statusCode, 200, response.body);
+    const entries = (
+      response.json() as { entries: { kind: string; title: string; detail: string }[] }
+    ).entries.filter((e) => e.kind === 'exemption');
+    assert.ok(
+      entries.some(
+        (e) =>
+          e.title.includes('bets-for-class.test') &&
+          e.detail.includes('Year 5 maths lesson on probability'),
+      ),
+      JSON.stringify(entries),
+    );
   });
 });

@@ -4,8 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { setupDemoSchool } from '../../src/demo/demo-school.ts';
 import { runCalendarReminders } from '../../src/reports/compliance-calendar.ts';
+import { summariseTraining } from '../../src/governance/training-summary.ts';
 import { governorReport } from '../../src/reports/governor-report.ts';
 import { insertAlert } from '../../src/store/alert-repository.ts';
+import { insertIncident } from '../../src/store/incident-repository.ts';
+import { insertRegisterRow } from '../../src/store/register-repository.ts';
+import { insertTrainingRecord, listTrainingCourses } from '../../src/store/training-repository.ts';
 import { recordFilterChange } from '../../src/store/filter-change-repository.ts';
 import { findUserByUsername } from '../../src/store/user-repository.ts';
 import type { AlertSeverity, Database, School } from '../../src/store/schema.ts';
@@ -117,6 +121,36 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
       },
       new Date('2026-10-10T12:00:00Z'),
     );
+    // Two incidents of one category in the autumn term: a small count.
+    for (const day of [12, 14]) {
+      const at = new Date(Date.UTC(2026, 9, day, 10, 0, 0));
+      await insertIncident(db, {
+        school_id: school.id,
+        source: 'app',
+        reporter_kind: 'staff',
+        reported_by: null,
+        block_page_request_id: null,
+        alert_id: null,
+        summary: 'Pip Adeyemi shared a game link in class',
+        host: null,
+        category: 'inappropriate-use',
+        incident_type: null,
+        four_cs: ['conduct'],
+        suspected_illegal: false,
+        device_isolated_at: null,
+        device_description: null,
+        designated_device: null,
+        content_nature: null,
+        judgement: null,
+        judgement_note: null,
+        feedback: null,
+        support: null,
+        closed_at: null,
+        closed_by: null,
+        created_at: at,
+        updated_at: at,
+      });
+    }
     for (const [username, roles] of [
       ['gov-chair', ['chair-of-governors']],
       ['os-lead', ['online-safety-lead']],
@@ -186,6 +220,19 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
       changes?.tables[0]?.rows.map((r) => [r.label, r.text]),
       [['Local block entry added', '1']],
     );
+    // Incidents come first, counted by category and anonymised.
+    assert.equal(report.sections[0]?.id, 'incidents');
+    const incidents = section('incidents');
+    assert.deepEqual(
+      incidents?.tables
+        .find((t) => t.id === 'incidents-by-category')
+        ?.rows.map((r) => [r.label, r.text]),
+      [['Inappropriate use (not illegal): see the sanctions tables', 'fewer than 5']],
+    );
+    assert.equal(incidents?.figures[0]?.text, 'fewer than 5');
+    for (const id of ['exemptions', 'aua-completion', 'training', 'osg-actions']) {
+      assert.ok(section(id), `the report has the ${id} section`);
+    }
     // No names anywhere: not the pupil, not the alerts' summaries.
     const text = JSON.stringify(report);
     assert.ok(!text.includes('Pip'), 'a pupil name leaked into the report');
@@ -322,6 +369,52 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
       ),
     );
 
+    // Training completion comes from the training records: nobody retypes it.
+    const training = review.evidence.find((e) => e.id === 'training-completion') as
+      | {
+          standard: string;
+          facts: { label: string; value: string; warning?: boolean }[];
+          tables: { id: string; rows: string[][] }[];
+        }
+      | undefined;
+    assert.equal(training?.standard, 'roles');
+    const expected = (await summariseTraining(ctx.store.db, school.id, now)).find(
+      (c) => c.course === 'Filtering and monitoring',
+    );
+    assert.ok(expected, 'the demo school requires the filtering and monitoring course');
+    assert.deepEqual(training.tables[0]?.rows[0], [
+      'Filtering and monitoring',
+      String(expected.current),
+      String(expected.expired),
+      String(expected.missing),
+    ]);
+    const needed = expected.current + expected.expired + expected.missing;
+    assert.ok(
+      training.facts.some(
+        (f) =>
+          f.label === 'Filtering and monitoring training current' &&
+          f.value.startsWith(`${expected.current} of ${needed} `),
+      ),
+      JSON.stringify(training.facts),
+    );
+    // The roles register: the demo names the SLT member but no governor for filtering and monitoring.
+    const register = review.evidence.find((e) => e.id === 'roles-register') as
+      | { standard: string; facts: { label: string; value: string; warning?: boolean }[] }
+      | undefined;
+    assert.equal(register?.standard, 'roles');
+    const slt = register.facts.find(
+      (f) =>
+        f.label === 'Named senior leadership team member responsible for filtering and monitoring',
+    );
+    assert.ok(slt && !slt.warning, JSON.stringify(register.facts));
+    assert.ok(
+      register.facts.some(
+        (f) =>
+          f.label === 'No governor responsible for filtering and monitoring is named' &&
+          f.warning === true,
+      ),
+    );
+
     const run = await as('tech').request('POST', '/api/filtering-checks/run');
     assert.equal(run.statusCode, 201, run.body);
     const checks = (
@@ -437,8 +530,11 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
     assert.equal(groups[0]?.id, 'overdue');
     // Summer 2026 and spring 2026 reports were never signed: overdue; autumn 2026 is signed.
     assert.deepEqual(
-      groups[0]?.items.map((i) => i.kind),
-      ['governor-report', 'governor-report'],
+      groups[0]?.items.filter((i) => i.kind === 'governor-report').map((i) => i.title),
+      [
+        'Governor report for the spring term 2026: signed off by the online safety governor',
+        'Governor report for the summer term 2026: signed off by the online safety governor',
+      ],
     );
     assert.ok(!items.some((i) => i.title.includes('autumn term 2026')));
     const annual = items.find((i) => i.kind === 'annual-review');
@@ -446,6 +542,63 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
     assert.equal(annual?.overdue, false);
     assert.ok(items.some((i) => i.kind === 'policy-review'));
     assert.equal(groups.find((g) => g.id === '2027-11')?.label, 'November 2027');
+  });
+
+  test('the calendar lists a breach’s ICO deadline and a training expiry, only to those who may read them', async () => {
+    const db = ctx.store.db;
+    const dslUser = await findUserByUsername(db, 'dsl');
+    assert.ok(dslUser);
+    await insertRegisterRow(
+      db,
+      {
+        schoolId: school.id,
+        register: 'breaches',
+        data: {
+          title: 'Seating plan left on a shared drive',
+          discoveredAt: '2026-11-22T09:00:00.000Z',
+          risk: 'risk',
+          icoDecision: 'undecided',
+        },
+        by: dslUser.id,
+      },
+      now,
+    );
+    const course = (await listTrainingCourses(db, school.id)).find(
+      (c) => c.slug === 'filtering-monitoring',
+    );
+    assert.ok(course, 'the built-in filtering and monitoring course');
+    await insertTrainingRecord(db, {
+      schoolId: school.id,
+      courseId: course.id,
+      userId: dslUser.id,
+      completedOn: '2025-12-10',
+      provider: 'Local authority',
+      evidence: 'certificate',
+      recordedBy: null,
+      now,
+    });
+    const calendarOf = async (username: string) => {
+      const response = await as(username).request('GET', '/api/calendar');
+      assert.equal(response.statusCode, 200, response.body);
+      const body = response.json() as {
+        groups: { items: { kind: string; title: string; due: string; overdue: boolean }[] }[];
+      };
+      return body.groups.flatMap((g) => g.items);
+    };
+    const items = await calendarOf('dsl');
+    const ico = items.find((i) => i.title.includes('Seating plan left on a shared drive'));
+    assert.equal(ico?.kind, 'breach-ico');
+    assert.equal(ico.due, '2026-11-25T09:00:00.000Z', '72 hours after the school became aware');
+    assert.equal(ico.overdue, false);
+    const training = items.find(
+      (i) => i.kind === 'training' && i.title.startsWith('Filtering and monitoring:'),
+    );
+    assert.ok(training, JSON.stringify(items.map((i) => i.title)));
+    assert.equal(training.due.slice(0, 10), '2026-12-10');
+    // The governor has the calendar but not the breach log or the training records.
+    const governor = await calendarOf('governor');
+    assert.ok(!governor.some((i) => i.kind === 'breach-ico' || i.kind === 'training'));
+    assert.ok(governor.some((i) => i.kind === 'governor-report'));
   });
 
   test('daily reminders: one email per responsible person, once a day', async () => {
@@ -465,7 +618,8 @@ eachDatabase('governor report, annual review and calendar', (ctx) => {
     assert.equal(first.length, 1);
     const dsl = sent.find((m) => m.to.includes('dsl@roundwood-demo.invalid'));
     assert.ok(dsl, JSON.stringify(sent.map((m) => m.to)));
-    assert.match(dsl.subject, /Roundwood Demo School: 2 online safety dates due \(2 overdue\)/);
+    assert.match(dsl.subject, /Roundwood Demo School: \d+ online safety dates due \(\d+ overdue\)/);
+    assert.match(dsl.text, /Breach — report to the ICO: Seating plan left on a shared drive/);
     assert.match(
       dsl.text,
       /OVERDUE since 31 August 2026: Governor report for the summer term 2026/,

@@ -5,8 +5,10 @@ import { systemActor } from '../../src/access/actor.ts';
 import { exportIncidents, exportToCsv } from '../../src/casework/casework-export.ts';
 import { summariseIncidents } from '../../src/casework/incident-summary.ts';
 import { setupDemoSchool } from '../../src/demo/demo-school.ts';
-import { insertAlert } from '../../src/store/alert-repository.ts';
+import { CaptureHalt } from '../../src/activity/capture-halt.ts';
+import { insertAlert, listIncidentIsolations } from '../../src/store/alert-repository.ts';
 import type { School, User } from '../../src/store/schema.ts';
+import { insertRegisterRow } from '../../src/store/register-repository.ts';
 import { findUserByUsername } from '../../src/store/user-repository.ts';
 import { eachDatabase } from '../support/each-database.ts';
 import { signIn, testApp, type SignedInClient } from '../support/test-app.ts';
@@ -394,6 +396,115 @@ eachDatabase('incidents', (ctx) => {
     assert.equal(incident.alertId, alert.id);
     assert.ok(incident.people.some((p) => p.userId === user('pupil').id && p.role === 'victim'));
     assert.equal((await post('dsl', `/api/alerts/${alert.id}/escalate`)).statusCode, 409);
+  });
+
+  test('isolating the device halts capture for the alert’s person and device until the DSL lifts it', async () => {
+    // A long refresh: only the announcement after the commit can make the halt see it at once.
+    const halt = new CaptureHalt({ db: ctx.store.db, refreshMs: 3_600_000 });
+    await halt.start();
+    try {
+      const alert = await insertAlert(ctx.store.db, {
+        school_id: school.id,
+        user_id: user('pupil').id,
+        username: 'pupil',
+        client_ip: '10.0.9.41',
+        kind: 'phrases',
+        category: 'sexual-content',
+        severity: 'critical',
+        score: 95,
+        summary: 'An image shared in a chat',
+        created_at: new Date(),
+        last_seen_at: new Date(),
+        dedupe_key: 'pupil|isolate-test',
+      });
+      let r = await post('dsl', `/api/alerts/${alert.id}/escalate`, { note: 'Seen by the DSL' });
+      assert.equal(r.statusCode, 200, r.body);
+      const id = (r.json() as { incidentId: string }).incidentId;
+      assert.equal(halt.halted(school.id, null, '10.0.9.41'), false);
+      r = await post('dsl', `/api/incidents/${id}/isolate-device`, {
+        description: 'Year 9 laptop 14, locked in the DSL office',
+      });
+      assert.equal(r.statusCode, 200, r.body);
+      const rows = await listIncidentIsolations(ctx.store.db, id);
+      assert.ok(rows.some((i) => i.client_ip === '10.0.9.41' && i.user_id === user('pupil').id));
+      assert.ok(rows.every((i) => i.alert_id === null && i.lifted_at === null));
+      for (let i = 0; i < 50 && !halt.halted(school.id, null, '10.0.9.41'); i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(halt.halted(school.id, null, '10.0.9.41'), true, 'the device is halted');
+      assert.equal(halt.halted(school.id, user('pupil').id, '10.9.9.9'), true, 'and the person');
+      // Isolating again adds nobody twice.
+      r = await post('dsl', `/api/incidents/${id}/isolate-device`, { description: 'Same laptop' });
+      assert.equal((await listIncidentIsolations(ctx.store.db, id)).length, rows.length);
+      // Only the DSL lifts it, with a reason.
+      r = await post('teacher', `/api/incidents/${id}/isolation/lift`, { reason: 'back in use' });
+      assert.equal(r.statusCode, 403, r.body);
+      r = await post('dsl', `/api/incidents/${id}/isolation/lift`, { reason: 'x' });
+      assert.equal(r.statusCode, 400, r.body);
+      r = await post('dsl', `/api/incidents/${id}/isolation/lift`, {
+        reason: 'The police have returned the laptop',
+      });
+      assert.equal(r.statusCode, 200, r.body);
+      assert.ok((await listIncidentIsolations(ctx.store.db, id)).every((i) => i.lifted_at));
+      for (let i = 0; i < 50 && halt.halted(school.id, null, '10.0.9.41'); i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(halt.halted(school.id, null, '10.0.9.41'), false, 'capture resumes');
+      r = await post('dsl', `/api/incidents/${id}/isolation/lift`, { reason: 'again please' });
+      assert.equal(r.statusCode, 409, r.body);
+      assert.equal(await auditCount('incident.isolation.lifted', id), 1);
+    } finally {
+      await halt.stop();
+    }
+  });
+
+  test('open learning points are the Online Safety Group’s agenda until taken to a meeting', async () => {
+    let r = await post('teacher', '/api/incidents/report', {
+      summary: 'Pupils shared a quiz link that asked for their home address',
+      concernAbout: 'pupils',
+    });
+    assert.equal(r.statusCode, 201, r.body);
+    const id = (r.json() as { id: string }).id;
+    r = await post('dsl', `/api/incidents/${id}/learning`, {
+      text: 'Teach Year 6 about quizzes that collect personal data',
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    type Agenda = { learning: { id: string; incidentId: string; text: string }[] };
+    const agenda = async () =>
+      ((await get('dsl', '/api/incidents/learning')).json() as Agenda).learning;
+    const point = (await agenda()).find((l) => l.incidentId === id);
+    assert.ok(point, 'the learning point is on the agenda');
+    const meeting = await insertRegisterRow(
+      ctx.store.db,
+      {
+        schoolId: school.id,
+        register: 'osg-meetings',
+        data: { date: '2026-11-30', title: 'Autumn term meeting' },
+        by: user('dsl').id,
+      },
+      new Date(),
+    );
+    const take = (who: string, meetingId: string) =>
+      post(who, `/api/incidents/learning/${point.id}/meeting`, { meetingId });
+    assert.equal((await take('teacher', meeting.id)).statusCode, 403);
+    const other = await insertRegisterRow(
+      ctx.store.db,
+      { schoolId: school.id, register: 'osg-actions', data: {}, by: null },
+      new Date(),
+    );
+    r = await take('dsl', other.id);
+    assert.equal(r.statusCode, 400, 'an action is not a meeting');
+    r = await take('dsl', meeting.id);
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal((r.json() as { meetingId: string }).meetingId, meeting.id);
+    assert.ok(!(await agenda()).some((l) => l.id === point.id), 'it leaves the agenda');
+    const row = await ctx.store.db
+      .selectFrom('incident_learning')
+      .selectAll()
+      .where('id', '=', point.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.meeting_id, meeting.id);
+    assert.equal(row.taken_by, user('dsl').id);
+    assert.equal((await take('dsl', meeting.id)).statusCode, 409);
+    assert.equal(await auditCount('incident.learning.taken-to-meeting', id), 1);
   });
 
   test('the command-line export includes every incident, and is audited', async () => {

@@ -15,7 +15,12 @@ import {
   updateReview,
   type ReviewDetail,
 } from '../../reports/annual-review.ts';
-import { collectDueItems, groupCalendar, type DueItem } from '../../reports/compliance-calendar.ts';
+import {
+  collectDueItems,
+  groupCalendar,
+  visibleTo,
+  type DueItem,
+} from '../../reports/compliance-calendar.ts';
 import {
   currentTerm,
   governorReport,
@@ -674,7 +679,11 @@ export function governanceReportRoutes(deps: ApiDeps): AnyRoute[] {
         const { schoolId } = schoolOf(actor, 'calendar.read');
         const school = await findSchoolById(db(), schoolId);
         const timeZone = school?.time_zone ?? 'Europe/London';
-        const items = await collectDueItems(db(), schoolId, deps.clock());
+        const items = visibleTo(
+          await collectDueItems(db(), schoolId, deps.clock()),
+          actorOf(actor),
+          schoolId,
+        );
         return {
           groups: groupCalendar(items, timeZone).map((g) => ({
             id: g.id,

@@ -12,6 +12,7 @@ import {
   classifyIncident,
   closeIncident,
   isolateDevice,
+  liftIncidentIsolation,
   linkPerson,
   maxEvidenceBytes,
   readEvidence,
@@ -31,6 +32,7 @@ import {
   type IncidentDetail,
 } from '../../casework/incident-records.ts';
 import { summariseIncidents } from '../../casework/incident-summary.ts';
+import { takeLearningToMeeting } from '../../casework/learning-agenda.ts';
 import {
   actionKinds,
   fourCs,
@@ -530,6 +532,37 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       },
     }),
     defineRoute({
+      method: 'POST',
+      url: '/api/incidents/learning/:id/meeting',
+      ability: 'registers.roles.edit',
+      tag: 'incidents',
+      summary:
+        'Mark a learning point as taken to an Online Safety Group meeting (a row of the meetings register); it leaves the agenda',
+      params: idParams,
+      body: z.object({ meetingId: z.uuid('choose a meeting from the register') }),
+      response: z.object({
+        id: z.string(),
+        incidentId: z.string(),
+        meetingId: z.string(),
+        takenAt: z.string(),
+      }),
+      handler: async ({ actor, params, body }) => {
+        const row = await takeLearningToMeeting(
+          db(),
+          requireActor(actor),
+          params.id,
+          body.meetingId,
+          deps.clock(),
+        );
+        return {
+          id: row.id,
+          incidentId: row.incident_id,
+          meetingId: body.meetingId,
+          takenAt: new Date(row.taken_at ?? deps.clock()).toISOString(),
+        };
+      },
+    }),
+    defineRoute({
       method: 'GET',
       url: '/api/incidents/settings',
       ability: 'incidents.settings.manage',
@@ -607,7 +640,8 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
       url: '/api/people/:id/chronology',
       ability: 'chronology.read',
       tag: 'incidents',
-      summary: "A pupil's chronology across alerts, incidents and sanctions (audited)",
+      summary:
+        "A pupil's chronology across alerts, incidents, sanctions and exemptions for their groups (audited)",
       params: idParams,
       response: z.object({
         pupil: z.object({ id: z.string(), name: z.string(), username: z.string() }),
@@ -697,10 +731,25 @@ export function incidentRoutes(deps: ApiDeps): AnyRoute[] {
     ),
     post(
       '/api/incidents/:id/isolate-device',
-      'Record that the device was isolated (as it is, for the police)',
+      'Record that the device was isolated (as it is, for the police); monitoring halts capture for the alert’s person and device and the victims and instigators with an account',
       z.object({ description: text(500, 'which device, and where it is kept') }),
       (a, id, b) => isolateDevice(db(), a, id, b.description, deps.clock()),
     ),
+    defineRoute({
+      method: 'POST',
+      url: '/api/incidents/:id/isolation/lift',
+      ability: 'alerts.isolation.lift',
+      tag: 'incidents',
+      summary:
+        'Lift the isolation the incident placed (the DSL, with a reason): capture resumes (audited)',
+      params: idParams,
+      body: z.object({ reason: z.string().max(2000) }),
+      response: incidentDto,
+      handler: ({ actor, params, body }) =>
+        changed(actor, params.id, (a) =>
+          liftIncidentIsolation(db(), a, params.id, body.reason, deps.clock()),
+        ),
+    }),
     post(
       '/api/incidents/:id/investigators',
       'Name a senior member of staff as an investigator',

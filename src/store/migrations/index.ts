@@ -13,6 +13,7 @@ import * as auaTrainingSurveys from './0011-aua-training-surveys.ts';
 import * as monitoring from './0012-monitoring.ts';
 import * as governorReports from './0013-governor-reports.ts';
 import * as activityPerformance from './0014-activity-performance.ts';
+import * as caseworkGovernanceWiring from './0015-casework-governance-wiring.ts';
 
 /**
  * Every migration Haven has ever shipped, in order. Append-only: a migration that has been
@@ -34,6 +35,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0012-monitoring': monitoring,
   '0013-governor-reports': governorReports,
   '0014-activity-performance': activityPerformance,
+  '0015-casework-governance-wiring': caseworkGovernanceWiring,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -26,6 +26,8 @@ const released: Record<string, string> = {
   '0013-governor-reports.ts': '1e4cc8b4c9cc5763718f8b16cec8528bb9c5d062fea33e669366782a091dfe82',
   '0014-activity-performance.ts':
     'bac5727dacc1cbbde007ccc8b7ca2ffc31e5970d25611eb88c75308f575ca8e7',
+  '0015-casework-governance-wiring.ts':
+    'c3741342a19a0f1471aeac842e4f88e9ccf2f2b48734f5079ddb4a07066efb50',
 };
 
 const folder = import.meta.dirname;

@@ -4,8 +4,10 @@ import { ProblemMessage } from '../../components/problem-message.tsx';
 import { useAction } from '../../components/use-action.ts';
 import { useLoad } from '../../components/use-load.ts';
 import { Link } from '../../router.tsx';
+import { useSession } from '../../session.tsx';
 import { ActivityRetentionPanel } from './activity-retention-panel.tsx';
 import { FlagList } from './flag-list.tsx';
+import { LearningAgendaPanel } from './learning-agenda-panel.tsx';
 import { PublishingCheck } from './publishing-check.tsx';
 import { RegisterForm } from './register-form.tsx';
 import type { FieldValue, RegisterListing, RegisterRow, RegisterSummary } from './types.ts';
@@ -137,6 +139,7 @@ export function RegisterPage({ registerKey }: { registerKey: string }) {
     'registers',
   );
   const register = registers.data?.registers.find((r) => r.key === registerKey);
+  const session = useSession();
   const [q, setQ] = useState('');
   const [flagged, setFlagged] = useState(false);
   const [archived, setArchived] = useState(false);
@@ -217,6 +220,9 @@ export function RegisterPage({ registerKey }: { registerKey: string }) {
       <FlagList flags={listing.data?.registerFlags ?? register.registerFlags} />
       {register.key === 'retention-schedule' ? (
         <ActivityRetentionPanel canEdit={register.canEdit} />
+      ) : null}
+      {register.key === 'osg-meetings' && session.can('incidents.learning.read') ? (
+        <LearningAgendaPanel canEdit={register.canEdit} />
       ) : null}
       {register.key === 'photo-consent' && listing.data ? (
         <PublishingCheck pupils={listing.data.choices.pupil ?? []} />
