@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Actor } from '../../access/actor.ts';
 import { readAlert, readAlerts, triageAlert } from '../../activity/alerts/alert-triage.ts';
 import { escalateAlertToIncident } from '../../casework/report-intake.ts';
 import { HavenError } from '../../errors/haven-error.ts';
 import { countOpenCritical, displayNamesOf, listAlerts } from '../../store/alert-repository.ts';
 import type { Alert } from '../../store/schema.ts';
+import { requireActor } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
@@ -84,11 +84,6 @@ function presentAlert(alert: Alert, names: ReadonlyMap<string, string>): AlertDt
     lastEscalatedAt: iso(alert.last_escalated_at),
     notifiedAt: iso(alert.notified_at),
   };
-}
-
-function requireActor(actor: Actor | null): Actor {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  return actor;
 }
 
 const idParams = z.object({ id: z.uuid() });

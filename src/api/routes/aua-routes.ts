@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { can } from '../../access/abilities.ts';
 import type { Actor } from '../../access/actor.ts';
-import { HavenError } from '../../errors/haven-error.ts';
 import { auaAudienceLabels, auaAudiences } from '../../filtering/aua-safe-list.ts';
 import {
   agreementsFor,
@@ -16,6 +15,7 @@ import {
 import { findAuaSettings, listAuaVersions } from '../../store/aua-repository.ts';
 import { findSchoolById } from '../../store/school-repository.ts';
 import type { AuaVersion } from '../../store/schema.ts';
+import { actorInSchool, requireActor } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
@@ -67,20 +67,8 @@ const completionRow = z.object({
   percent: z.number().nullable(),
 });
 
-function requireActor(actor: Actor | null): Actor {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  return actor;
-}
-
-function schoolOf(actor: Actor | null): string {
-  const a = requireActor(actor);
-  if (!a.schoolId) {
-    throw new HavenError('HAVEN_VALIDATION', 'Acceptable use agreements belong to a school.', {
-      errors: [{ path: 'school', message: 'sign in as a member of a school' }],
-    });
-  }
-  return a.schoolId;
-}
+const schoolOf = (actor: Actor | null): string =>
+  actorInSchool(actor, 'Acceptable use agreements').schoolId;
 
 const idParams = z.object({ id: z.uuid() });
 

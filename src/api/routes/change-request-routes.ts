@@ -18,22 +18,12 @@ import { findChangeRequest, listChangeRequests } from '../../store/change-reques
 import { listLocalEntries } from '../../store/local-entry-repository.ts';
 import { findActivePolicyVersion } from '../../store/policy-version-repository.ts';
 import type { ChangeRequestRow } from '../../store/schema.ts';
+import { actorInSchool } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
-function schoolOf(actor: Actor | null): { actor: Actor; schoolId: string } {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  if (!actor.schoolId) {
-    throw new HavenError(
-      'HAVEN_VALIDATION',
-      'Change requests are per school: sign in as a member of one.',
-      {
-        errors: [{ path: 'school', message: 'trust administrators work through a school account' }],
-      },
-    );
-  }
-  return { actor, schoolId: actor.schoolId };
-}
+const schoolOf = (actor: Actor | null): { actor: Actor; schoolId: string } =>
+  actorInSchool(actor, 'Change requests');
 
 const statusEnum = z.enum([
   'draft',

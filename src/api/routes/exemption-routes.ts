@@ -18,22 +18,12 @@ import { HavenError } from '../../errors/haven-error.ts';
 import { compileBand } from '../../policy/engine/time-bands.ts';
 import { findExemption, listExemptions } from '../../store/exemption-repository.ts';
 import type { ExemptionRow } from '../../store/schema.ts';
+import { actorInSchool } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
-function schoolOf(actor: Actor | null): { actor: Actor; schoolId: string } {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  if (!actor.schoolId) {
-    throw new HavenError(
-      'HAVEN_VALIDATION',
-      'Exemptions are per school: sign in as a member of one.',
-      {
-        errors: [{ path: 'school', message: 'trust administrators work through a school account' }],
-      },
-    );
-  }
-  return { actor, schoolId: actor.schoolId };
-}
+const schoolOf = (actor: Actor | null): { actor: Actor; schoolId: string } =>
+  actorInSchool(actor, 'Exemptions');
 
 const state = z.enum([
   'requested',

@@ -9,22 +9,12 @@ import { listActiveBlockLists } from '../../store/block-list-repository.ts';
 import { listFilterChanges } from '../../store/filter-change-repository.ts';
 import { findLocalEntry, listLocalEntries } from '../../store/local-entry-repository.ts';
 import type { LocalEntryRow } from '../../store/schema.ts';
+import { actorInSchool } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
-function schoolOf(actor: Actor | null): { actor: Actor; schoolId: string } {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  if (!actor.schoolId) {
-    throw new HavenError(
-      'HAVEN_VALIDATION',
-      'Filtering is per school: sign in as a member of one.',
-      {
-        errors: [{ path: 'school', message: 'trust administrators work through a school account' }],
-      },
-    );
-  }
-  return { actor, schoolId: actor.schoolId };
-}
+const schoolOf = (actor: Actor | null): { actor: Actor; schoolId: string } =>
+  actorInSchool(actor, 'Filtering settings');
 
 const localEntryDto = z.object({
   id: z.string(),

@@ -47,6 +47,7 @@ import {
   saveCaseworkSettings,
 } from '../../store/incident-repository.ts';
 import { listUsers } from '../../store/user-repository.ts';
+import { requireActor } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
@@ -282,11 +283,6 @@ function present(detail: IncidentDetail, actor: Actor): IncidentDto {
     // Reading and managing share roles and the record rule: whoever reads it may act on it.
     canManage: can(actor, 'incidents.manage'),
   };
-}
-
-function requireActor(actor: Actor | null): Actor {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  return actor;
 }
 
 function requireSchool(actor: Actor): string {

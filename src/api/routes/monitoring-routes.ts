@@ -9,6 +9,7 @@ import {
 } from '../../activity/alerts/webhook-signing.ts';
 import { HavenError } from '../../errors/haven-error.ts';
 import type { AlertIsolation } from '../../store/schema.ts';
+import { requireActor } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
@@ -64,11 +65,6 @@ function presentIsolation(row: AlertIsolation): z.input<typeof isolationDto> {
     liftReason: row.lift_reason,
     inForce: row.lifted_at === null,
   };
-}
-
-function requireActor(actor: Actor | null): Actor {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  return actor;
 }
 
 /** The actor's school, for abilities used within one school. */

@@ -24,6 +24,7 @@ import { findSchoolById, findSchoolBySlug, listSchools } from '../../store/schoo
 import type { BlockPageRequest, Database, School, User } from '../../store/schema.ts';
 import { findUserById } from '../../store/user-repository.ts';
 import type { ApiDeps, NetworkSettings } from '../deps.ts';
+import { requireActor } from '../signed-in.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 import { draftFromBlockPage } from '../../casework/change-requests.ts';
 
@@ -228,11 +229,6 @@ function presentRequest(
     status: row.status,
     createdAt: new Date(row.created_at).toISOString(),
   };
-}
-
-function requireActor(actor: Actor | null): Actor {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  return actor;
 }
 
 /** The school a staff request is about: the actor's own, or for a trust admin the one asked for. */

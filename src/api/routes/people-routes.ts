@@ -7,14 +7,10 @@ import { changePerson, createPerson } from '../../school/people.ts';
 import { createSchool } from '../../school/schools.ts';
 import { findSchoolById, listGroups, listSchools } from '../../store/school-repository.ts';
 import { findUserById, groupSlugsOf, listUsers } from '../../store/user-repository.ts';
+import { requireActor } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { presentSchool, presentUser, roleSchema, schoolDto, userDto } from '../dto.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
-
-function requireActor(actor: Actor | null): Actor {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  return actor;
-}
 
 /** The school a request is about: the actor's own, or for a trust admin the one asked for. */
 function schoolOf(actor: Actor, requested: string | undefined): string {

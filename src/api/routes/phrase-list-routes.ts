@@ -16,6 +16,7 @@ import {
 } from '../../policy/phrases/phrase-list.ts';
 import { listPhraseListVersions } from '../../store/phrase-list-repository.ts';
 import { findUserById } from '../../store/user-repository.ts';
+import { actorInSchool } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
@@ -45,15 +46,7 @@ const versionSummary = z.object({
 const changeNote = z.string().trim().min(1, 'say what changed and why').max(1000);
 const jsonBody = z.object({ document: z.unknown(), changeNote });
 
-function schoolOf(actor: Actor | null): string {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  if (!actor.schoolId) {
-    throw new HavenError('HAVEN_VALIDATION', 'Phrase lists belong to a school.', {
-      errors: [{ path: 'school', message: 'sign in as a member of a school' }],
-    });
-  }
-  return actor.schoolId;
-}
+const schoolOf = (actor: Actor | null): string => actorInSchool(actor, 'Phrase lists').schoolId;
 
 export function phraseListRoutes(deps: ApiDeps): AnyRoute[] {
   const db = () => deps.store.db;

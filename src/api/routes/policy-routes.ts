@@ -29,6 +29,7 @@ import {
 import { findSchoolById } from '../../store/school-repository.ts';
 import type { PolicyVersion } from '../../store/schema.ts';
 import { findUserById } from '../../store/user-repository.ts';
+import { actorInSchool, requireActor } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
@@ -52,11 +53,6 @@ const versionDetail = versionSummary.extend({ document: z.unknown() });
 
 const idParams = z.object({ id: z.uuid('not a valid id') });
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
-
-function requireActor(actor: Actor | null): Actor {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  return actor;
-}
 
 function localToday(timeZone: string, now: Date): string {
   return new Intl.DateTimeFormat('en-CA', {
@@ -110,21 +106,7 @@ export function policyRoutes(deps: ApiDeps): AnyRoute[] {
     if (!can(a, ability, { schoolId: version.school_id })) throw new HavenError('HAVEN_FORBIDDEN');
     return version;
   }
-  function schoolOf(actor: Actor | null): string {
-    const a = requireActor(actor);
-    if (!a.schoolId) {
-      throw new HavenError(
-        'HAVEN_VALIDATION',
-        'Policies belong to a school: sign in as a member of one.',
-        {
-          errors: [
-            { path: 'school', message: 'trust administrators work through a school account' },
-          ],
-        },
-      );
-    }
-    return a.schoolId;
-  }
+  const schoolOf = (actor: Actor | null): string => actorInSchool(actor, 'Policies').schoolId;
   async function documentMeta(version: PolicyVersion) {
     const school = await findSchoolById(db(), version.school_id);
     return {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { can } from '../../access/abilities.ts';
-import type { Actor } from '../../access/actor.ts';
 import { retentionOf, setRetention, MAX_RETENTION_DAYS } from '../../activity/retention.ts';
 import { governanceDueDates } from '../../governance/governance-due-dates.ts';
 import { checkPublication } from '../../governance/photo-consent-check.ts';
@@ -30,6 +29,7 @@ import { findRegister, registers } from '../../governance/registers/index.ts';
 import { HavenError } from '../../errors/haven-error.ts';
 import { listLegalHolds } from '../../store/activity-repository.ts';
 import { listRegisterRows, listSchoolPeople } from '../../store/register-repository.ts';
+import { requireActor } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
@@ -132,11 +132,6 @@ const listQuery = z.object({
 
 const schoolQuery = z.object({ schoolId: z.uuid().optional() });
 const idParams = z.object({ id: z.uuid('not a register row id') });
-
-function requireActor(actor: Actor | null): Actor {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  return actor;
-}
 
 function presentDefinition(definition: RegisterDefinition) {
   return {

@@ -20,6 +20,7 @@ import {
   listSurveyQuestions,
   listSurveys,
 } from '../../store/survey-repository.ts';
+import { actorInSchool, requireActor } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
@@ -67,20 +68,7 @@ function presentSurvey(
   };
 }
 
-function requireActor(actor: Actor | null): Actor {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  return actor;
-}
-
-function schoolOf(actor: Actor | null): string {
-  const a = requireActor(actor);
-  if (!a.schoolId) {
-    throw new HavenError('HAVEN_VALIDATION', 'Surveys belong to a school.', {
-      errors: [{ path: 'school', message: 'sign in as a member of a school' }],
-    });
-  }
-  return a.schoolId;
-}
+const schoolOf = (actor: Actor | null): string => actorInSchool(actor, 'Surveys').schoolId;
 
 const idParams = z.object({ id: z.uuid() });
 const instant = z.iso.datetime({

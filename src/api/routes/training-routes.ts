@@ -17,6 +17,7 @@ import {
 import type { TrainingCourse, TrainingRecord } from '../../store/schema.ts';
 import { listTrainingCourses, listTrainingRecords } from '../../store/training-repository.ts';
 import { displayNamesOf } from '../../store/alert-repository.ts';
+import { actorInSchool, requireActor } from '../signed-in.ts';
 import type { ApiDeps } from '../deps.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
@@ -93,20 +94,7 @@ function presentAuditPerson(p: NeedsAuditPerson): z.input<typeof auditPersonDto>
   };
 }
 
-function requireActor(actor: Actor | null): Actor {
-  if (!actor) throw new HavenError('HAVEN_UNAUTHENTICATED');
-  return actor;
-}
-
-function schoolOf(actor: Actor | null): string {
-  const a = requireActor(actor);
-  if (!a.schoolId) {
-    throw new HavenError('HAVEN_VALIDATION', 'Training records belong to a school.', {
-      errors: [{ path: 'school', message: 'sign in as a member of a school' }],
-    });
-  }
-  return a.schoolId;
-}
+const schoolOf = (actor: Actor | null): string => actorInSchool(actor, 'Training records').schoolId;
 
 const day = z.iso.date({ error: 'give a date as YYYY-MM-DD' });
 
