@@ -25,3 +25,16 @@ export function systemActor(label: string): SystemActor {
 export function isSystemActor(actor: AuditActor): actor is SystemActor {
   return 'system' in actor;
 }
+
+/**
+ * Who did something, as a record keeps it: the person's id (null for Haven itself) and a label —
+ * the username, or with `{ by: 'name' }` the display name people read in change logs.
+ */
+export function actorRef(
+  actor: AuditActor,
+  options: { by?: 'username' | 'name' } = {},
+): { id: string | null; label: string } {
+  if (isSystemActor(actor)) return { id: null, label: `system:${actor.label}` };
+  const label = options.by === 'name' ? actor.displayName || actor.username : actor.username;
+  return { id: actor.userId, label };
+}

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { isSystemActor, systemActor, type AuditActor } from '../access/actor.ts';
+import { actorRef, systemActor, type AuditActor } from '../access/actor.ts';
 import { audit } from '../access/audit.ts';
 import { HavenError } from '../errors/haven-error.ts';
 import {
@@ -32,11 +32,7 @@ export interface WorkflowDeps {
   readonly now: Date;
 }
 
-function who(actor: AuditActor): { id: string | null; label: string } {
-  return isSystemActor(actor)
-    ? { id: null, label: `system:${actor.label}` }
-    : { id: actor.userId, label: actor.displayName || actor.username };
-}
+const who = (actor: AuditActor) => actorRef(actor, { by: 'name' });
 
 function window(row: ExemptionRow): { startsAt: string; endsAt: string } {
   return {

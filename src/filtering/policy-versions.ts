@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { isSystemActor, type AuditActor } from '../access/actor.ts';
+import { actorRef, type AuditActor } from '../access/actor.ts';
 import { audit } from '../access/audit.ts';
 import { HavenError } from '../errors/haven-error.ts';
 import { formatPath, type PolicyIssue } from '../policy/document/policy-checks.ts';
@@ -21,11 +21,7 @@ import type { Database, PolicyVersion } from '../store/schema.ts';
  * The version it replaces is kept, superseded, so any two versions can be compared.
  */
 
-function actorFields(actor: AuditActor): { id: string | null; label: string } {
-  return isSystemActor(actor)
-    ? { id: null, label: `system:${actor.label}` }
-    : { id: actor.userId, label: actor.username };
-}
+const actorFields = (actor: AuditActor) => actorRef(actor);
 
 /** The validated document of a version (throws if the stored data no longer validates). */
 export function documentOf(version: PolicyVersion): Policy {

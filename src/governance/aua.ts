@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Actor, AuditActor } from '../access/actor.ts';
-import { isSystemActor } from '../access/actor.ts';
+import { actorRef } from '../access/actor.ts';
 import { audit } from '../access/audit.ts';
 import { HavenError } from '../errors/haven-error.ts';
 import {
@@ -169,9 +169,8 @@ export async function auaCompletion(
 }
 
 function actorIds(actor: AuditActor): { actorId: string | null; actorLabel: string } {
-  return isSystemActor(actor)
-    ? { actorId: null, actorLabel: `system:${actor.label}` }
-    : { actorId: actor.userId, actorLabel: actor.username };
+  const { id, label } = actorRef(actor);
+  return { actorId: id, actorLabel: label };
 }
 
 export interface NewAuaVersion {
