@@ -550,6 +550,17 @@ eachDatabase('governance registers API', (ctx) => {
       .where('school_id', '=', school.id)
       .executeTakeFirstOrThrow();
     assert.deepEqual([retention.activity_days, retention.search_terms_days], [200, 30]);
+    // Alert retention is on the same schedule; left out, it stays as it was.
+    const withAlerts = await head.request('PUT', '/api/registers/retention-schedule/activity', {
+      activityDays: 200,
+      searchTermsDays: 30,
+      alertsDays: 400,
+    });
+    assert.equal(withAlerts.statusCode, 200, withAlerts.body);
+    const shown = (
+      await head.request('GET', '/api/registers/retention-schedule/activity')
+    ).json() as { alertsDays: number };
+    assert.equal(shown.alertsDays, 400);
     const bad = await head.request('PUT', '/api/registers/retention-schedule/activity', {
       activityDays: 20,
       searchTermsDays: 30,

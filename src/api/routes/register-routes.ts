@@ -480,11 +480,12 @@ export function registerRoutes(deps: ApiDeps): AnyRoute[] {
       ability: 'registers.data-protection.read',
       tag: 'registers',
       summary:
-        'The activity and search-term retention that Haven’s nightly purge applies, and the legal holds that keep a person’s activity',
+        'The activity, search-term and alert retention that Haven’s nightly purge applies, and the legal holds that keep a person’s records',
       query: schoolQuery,
       response: z.object({
         activityDays: z.number(),
         searchTermsDays: z.number(),
+        alertsDays: z.number(),
         custom: z.boolean(),
         legalHolds: z.array(
           z.object({
@@ -508,6 +509,7 @@ export function registerRoutes(deps: ApiDeps): AnyRoute[] {
         return {
           activityDays: retention.activityDays,
           searchTermsDays: retention.searchTermsDays,
+          alertsDays: retention.alertsDays,
           custom: retention.custom,
           legalHolds: holds.map((h) => ({
             id: h.id,
@@ -525,18 +527,28 @@ export function registerRoutes(deps: ApiDeps): AnyRoute[] {
       ability: 'registers.data-protection.edit',
       tag: 'registers',
       summary:
-        'Change how long activity and search terms are kept (the nightly purge applies it; audited)',
+        'Change how long activity, search terms and resolved alerts are kept (the nightly purge applies it; audited)',
       query: schoolQuery,
       body: z.object({
         activityDays: z.number().int().min(1).max(MAX_RETENTION_DAYS),
         searchTermsDays: z.number().int().min(1).max(MAX_RETENTION_DAYS),
+        /** Left out: the alert retention stays as it is. */
+        alertsDays: z.number().int().min(1).max(MAX_RETENTION_DAYS).optional(),
       }),
-      response: z.object({ activityDays: z.number(), searchTermsDays: z.number() }),
+      response: z.object({
+        activityDays: z.number(),
+        searchTermsDays: z.number(),
+        alertsDays: z.number().nullable(),
+      }),
       handler: async ({ actor, body, query }) => {
         const a = requireActor(actor);
         const schoolId = registerSchool(a, query.schoolId);
         const row = await setRetention(db(), a, { schoolId, ...body }, deps.clock());
-        return { activityDays: row.activity_days, searchTermsDays: row.search_terms_days };
+        return {
+          activityDays: row.activity_days,
+          searchTermsDays: row.search_terms_days,
+          alertsDays: row.alerts_days,
+        };
       },
     }),
     ...perRegister,

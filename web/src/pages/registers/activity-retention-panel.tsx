@@ -7,6 +7,7 @@ import { useLoad } from '../../components/use-load.ts';
 interface ActivityRetention {
   activityDays: number;
   searchTermsDays: number;
+  alertsDays: number;
   custom: boolean;
   legalHolds: {
     id: string;
@@ -26,6 +27,7 @@ function RetentionForm({
 }) {
   const [activityDays, setActivityDays] = useState(String(retention.activityDays));
   const [searchTermsDays, setSearchTermsDays] = useState(String(retention.searchTermsDays));
+  const [alertsDays, setAlertsDays] = useState(String(retention.alertsDays));
   const [saved, setSaved] = useState(false);
   const save = useAction();
   const submit = async (event: FormEvent) => {
@@ -35,6 +37,7 @@ function RetentionForm({
       await api.put('/api/registers/retention-schedule/activity', {
         activityDays: Number(activityDays),
         searchTermsDays: Number(searchTermsDays),
+        alertsDays: Number(alertsDays),
       });
     });
     if (ok) {
@@ -69,6 +72,18 @@ function RetentionForm({
             onChange={(e) => setSearchTermsDays(e.target.value)}
           />
         </div>
+        <div>
+          <label htmlFor="dp-alerts-days">Resolved alerts (days)</label>
+          <input
+            id="dp-alerts-days"
+            type="number"
+            min={1}
+            max={36500}
+            required
+            value={alertsDays}
+            onChange={(e) => setAlertsDays(e.target.value)}
+          />
+        </div>
       </div>
       {save.error ? <ProblemMessage error={save.error} /> : null}
       <button type="submit" className="button" disabled={save.busy}>
@@ -93,8 +108,9 @@ export function ActivityRetentionPanel({ canEdit }: { canEdit: boolean }) {
       {data ? (
         <>
           <p>
-            Web activity is kept for <strong>{data.activityDays} days</strong> and search terms for{' '}
-            <strong>{data.searchTermsDays} days</strong>
+            Web activity is kept for <strong>{data.activityDays} days</strong>, search terms for{' '}
+            <strong>{data.searchTermsDays} days</strong> and dismissed or acknowledged alerts for{' '}
+            <strong>{data.alertsDays} days</strong>
             {data.custom ? ' (the school’s setting)' : ' (Haven’s defaults)'}; older records are
             purged each night, except for people under a legal hold.
           </p>
