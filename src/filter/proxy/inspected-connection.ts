@@ -63,6 +63,23 @@ export interface ContentFindingLog {
 }
 
 /** Scores HTML pages (src/filter/tls/page-content.ts). */
+/** What the proxy logs about one request, besides who asked and what was decided. */
+export interface RequestLogFields {
+  at: Date;
+  clientIp: string;
+  method: string;
+  url: string | null;
+  status: number | null;
+  bytesIn: number;
+  bytesOut: number;
+  durationMs: number;
+  searchTerms: string | null;
+  /** Inspected pages: what content scoring found (never the page itself). */
+  content?: ContentFindingLog;
+  /** HTML pages: the `<title>` (cleaned and capped by the caller). */
+  title?: string | null;
+}
+
 export interface ContentScoring {
   /** Largest body (as received) held for scoring; larger pages pass unscored. */
   readonly maxBytes: number;
@@ -98,23 +115,7 @@ export interface InspectionHost {
     url: string | null,
     title?: string,
   ): string;
-  emit(
-    identity: ClientIdentity,
-    decision: Decision,
-    fields: {
-      at: Date;
-      clientIp: string;
-      method: string;
-      url: string | null;
-      status: number | null;
-      bytesIn: number;
-      bytesOut: number;
-      durationMs: number;
-      searchTerms: string | null;
-      content?: ContentFindingLog;
-      title?: string | null;
-    },
-  ): void;
+  emit(identity: ClientIdentity, decision: Decision, fields: RequestLogFields): void;
   /**
    * True when capture is halted for this person or device (MON-4: marked for isolation by a
    * suspected-CSAM alert): their pages are neither scored nor read for a title.

@@ -44,8 +44,8 @@ import {
   InspectedSession,
   Inspector,
   shouldInspect,
-  type ContentFindingLog,
   type HttpsInspection,
+  type RequestLogFields,
 } from './inspected-connection.ts';
 import {
   renderLoopPage,
@@ -455,25 +455,7 @@ class ProxyCore {
     return this.halted(identity.schoolId, identity.userId, clientIp);
   }
 
-  emit(
-    identity: ClientIdentity,
-    decision: Decision,
-    fields: {
-      at: Date;
-      clientIp: string;
-      method: string;
-      url: string | null;
-      status: number | null;
-      bytesIn: number;
-      bytesOut: number;
-      durationMs: number;
-      searchTerms: string | null;
-      /** Inspected pages: what content scoring found (never the page itself). */
-      content?: ContentFindingLog;
-      /** HTML pages: the `<title>` (cleaned and capped by the caller). */
-      title?: string | null;
-    },
-  ): void {
+  emit(identity: ClientIdentity, decision: Decision, fields: RequestLogFields): void {
     const illegal = isIllegal(decision);
     const event: ActivityEvent = {
       id: this.newEventId(),
